@@ -1,0 +1,279 @@
+"""The lake: one root URL, a local folder or Azure Data Lake Storage Gen2 (through adlfs and the Blob API).
+
+Every domain writes under the same root. Writers publish whole files atomically: a reader sees the previous file
+or the new one, never a half-written one, and a writer that fails leaves the previous file in place. Locally this
+is ``os.replace`` of a temp file in the same folder; on Azure it is a block-blob upload, whose blocks stay invisible
+until the final Put Block List commits them in one step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+import fsspec
+from dagster import ConfigurableResource
+from pydantic import Field, PrivateAttr
+
+from data_platform.redaction import redact
+from data_platform.settings import ConfigError
+
+AZURE_SCHEMES = ("abfs", "abfss", "az")
+
+
+class LakeError(RuntimeError):
+    """The lake could not be read or written. The message names the lake root, never a credential."""
+
+
+@dataclass(frozen=True)
+class LakeLocation:
+    protocol: str  # "file" or "abfs"
+    root: str  # an absolute local path, or "container[/prefix]"
+    account_name: str | None = None
+
+    def join(self, relative: str) -> str:
+        relative = relative.strip("/")
+        return f"{self.root.rstrip('/')}/{relative}" if relative else self.root
+
+
+def parse_lake_url(url: str) -> LakeLocation:
+    """``/abs/path``, ``file:///abs/path``, ``abfs://container/prefix`` or
+    ``abfss://container@account.dfs.core.windows.net/prefix``."""
+    if not url or not url.strip():
+        raise ConfigError(
+            "LAKE_ROOT_URL is empty; expected a local path, file:// URL or abfs://container/prefix."
+        )
+    url = url.strip()
+    parsed = urlparse(url)
+    scheme = parsed.scheme.lower()
+    if scheme in ("", "file") or (len(scheme) == 1 and url[1:3] == ":\\"):
+        path = parsed.path if scheme == "file" else url
+        return LakeLocation("file", str(Path(path).expanduser().resolve()))
+    if scheme in AZURE_SCHEMES:
+        container, _, account_host = parsed.netloc.partition("@")
+        if not container:
+            raise ConfigError(
+                f"LAKE_ROOT_URL={url!r} names no container; expected abfs://<container>/<prefix>."
+            )
+        account_name = account_host.split(".", 1)[0] if account_host else None
+        root = container + parsed.path.rstrip("/")
+        return LakeLocation("abfs", root, account_name)
+    raise ConfigError(
+        f"LAKE_ROOT_URL={url!r} has unsupported scheme {scheme!r}; use a local path, file://, abfs:// or abfss://."
+    )
+
+
+def _bounded_retry_filesystem_class():
+    """adlfs builds its Azure client with the SDK's default retry policy, which keeps an unreachable endpoint
+    busy for minutes. Rebuild the client with bounded retries so a wrong URL fails in seconds."""
+    from adlfs import AzureBlobFileSystem
+    from azure.storage.blob.aio import ExponentialRetry
+
+    class BoundedRetryBlobFileSystem(AzureBlobFileSystem):
+        def do_connect(self):
+            super().do_connect()
+            client = self.service_client
+            options = {
+                "retry_policy": ExponentialRetry(initial_backoff=1, increment_base=2, retry_total=3),
+                "connection_timeout": self._timeout_kwargs.get("connection_timeout", 30),
+                "read_timeout": self._timeout_kwargs.get("read_timeout", 30),
+            }
+            if self.connection_string is not None:
+                self.service_client = type(client).from_connection_string(self.connection_string, **options)
+            else:
+                self.service_client = type(client)(
+                    account_url=client.url, credential=client.credential, **options
+                )
+
+    return BoundedRetryBlobFileSystem
+
+
+class LakeResource(ConfigurableResource):
+    """Reads and writes files under the lake root. Paths given to its methods are relative to the root."""
+
+    root_url: str = Field(
+        description="Local path, file:// URL, abfs://container/prefix or abfss://container@host/prefix."
+    )
+    auth: str = Field(
+        default="connection_string",
+        description="Azure only: connection_string, account_key, sas, default_credential or anonymous.",
+    )
+    account_name: str | None = Field(default=None, description="Azure storage account name (not secret).")
+    connection_string: str | None = Field(
+        default=None, description="Secret; pass EnvVar('AZURE_STORAGE_CONNECTION_STRING')."
+    )
+    account_key: str | None = Field(
+        default=None, description="Secret; pass EnvVar('AZURE_STORAGE_ACCOUNT_KEY')."
+    )
+    sas_token: str | None = Field(default=None, description="Secret; pass EnvVar('AZURE_STORAGE_SAS_TOKEN').")
+    timeout_seconds: int = Field(default=30, description="Connect/read timeout for Azure requests.")
+
+    _fs: fsspec.AbstractFileSystem | None = PrivateAttr(default=None)
+
+    @property
+    def location(self) -> LakeLocation:
+        return parse_lake_url(self.root_url)
+
+    @property
+    def is_local(self) -> bool:
+        return self.location.protocol == "file"
+
+    # -- filesystem -------------------------------------------------------------------------------------------
+
+    def filesystem(self) -> fsspec.AbstractFileSystem:
+        if self._fs is None:
+            self._fs = self._make_filesystem()
+        return self._fs
+
+    def _make_filesystem(self) -> fsspec.AbstractFileSystem:
+        if self.is_local:
+            return fsspec.filesystem("file", auto_mkdir=True)
+        account_name = self.account_name or self.location.account_name
+        common = {
+            "connection_timeout": self.timeout_seconds,
+            "read_timeout": self.timeout_seconds,
+            "skip_instance_cache": True,
+        }
+        AzureBlobFileSystem = _bounded_retry_filesystem_class()
+        mode = self.auth
+        if mode == "connection_string":
+            if not self.connection_string:
+                raise ConfigError(
+                    "AZURE_STORAGE_CONNECTION_STRING is not set (AZURE_STORAGE_AUTH=connection_string)."
+                )
+            return AzureBlobFileSystem(connection_string=self.connection_string, **common)
+        if not account_name:
+            raise ConfigError(
+                f"AZURE_STORAGE_ACCOUNT_NAME is not set and the lake URL names no account (AZURE_STORAGE_AUTH={mode})."
+            )
+        if mode == "account_key":
+            if not self.account_key:
+                raise ConfigError("AZURE_STORAGE_ACCOUNT_KEY is not set (AZURE_STORAGE_AUTH=account_key).")
+            return AzureBlobFileSystem(account_name=account_name, account_key=self.account_key, **common)
+        if mode == "sas":
+            if not self.sas_token:
+                raise ConfigError("AZURE_STORAGE_SAS_TOKEN is not set (AZURE_STORAGE_AUTH=sas).")
+            return AzureBlobFileSystem(account_name=account_name, sas_token=self.sas_token, **common)
+        if mode == "default_credential":
+            return AzureBlobFileSystem(account_name=account_name, anon=False, **common)
+        if mode == "anonymous":
+            return AzureBlobFileSystem(account_name=account_name, anon=True, **common)
+        raise ConfigError(f"AZURE_STORAGE_AUTH={mode!r} is not valid.")
+
+    # -- paths ------------------------------------------------------------------------------------------------
+
+    def path(self, relative: str = "") -> str:
+        """Path in the filesystem's own terms (local absolute path, or container/prefix/...)."""
+        return self.location.join(relative)
+
+    def url(self, relative: str = "") -> str:
+        """URL that DuckDB (with this lake's filesystem registered) and dbt can read."""
+        path = self.path(relative)
+        return path if self.is_local else f"abfs://{path}"
+
+    def relative(self, path: str) -> str:
+        root = self.location.root.rstrip("/") + "/"
+        path = path.split("://", 1)[-1]
+        return path[len(root) :] if path.startswith(root) else path
+
+    @contextlib.contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except (ConfigError, LakeError, FileNotFoundError):
+            raise
+        except Exception as exc:
+            reason = redact(f"{type(exc).__name__}: {exc}").splitlines()[0][:300]
+            raise LakeError(f"Lake {redact(self.root_url)!r}: could not {action} ({reason})") from None
+
+    # -- operations -------------------------------------------------------------------------------------------
+
+    def check(self) -> None:
+        """Make sure the root exists and is reachable; create it when missing (a container on Azure)."""
+        with self._errors("reach the lake root"):
+            fs = self.filesystem()
+            root = self.path()
+            if self.is_local:
+                Path(root).mkdir(parents=True, exist_ok=True)
+            else:
+                # One request, so an unreachable endpoint fails after one bounded retry chain.
+                container = root.split("/", 1)[0]
+                try:
+                    fs.ls(container)
+                except FileNotFoundError:
+                    fs.mkdir(container)
+
+    def exists(self, relative: str) -> bool:
+        with self._errors(f"check {relative}"):
+            self._invalidate()
+            return self.filesystem().exists(self.path(relative))
+
+    def read_bytes(self, relative: str) -> bytes:
+        with self._errors(f"read {relative}"):
+            return self.filesystem().cat_file(self.path(relative))
+
+    def write_bytes(self, relative: str, data: bytes) -> None:
+        with self.staged_file(relative) as local_path:
+            local_path.write_bytes(data)
+
+    def find(self, relative: str = "", suffix: str = "") -> list[str]:
+        """Files below ``relative`` (relative paths, sorted), skipping hidden/temporary ones."""
+        with self._errors(f"list {relative}"):
+            self._invalidate()
+            base = self.path(relative)
+            if not self.filesystem().exists(base):
+                return []
+            found = self.filesystem().find(base)
+        names = [self.relative(p) for p in found]
+        return sorted(n for n in names if n.endswith(suffix) and not Path(n).name.startswith("."))
+
+    def delete(self, relative: str, recursive: bool = False) -> None:
+        with self._errors(f"delete {relative}"):
+            fs = self.filesystem()
+            if fs.exists(self.path(relative)):
+                fs.rm(self.path(relative), recursive=recursive)
+            self._invalidate()
+
+    @contextlib.contextmanager
+    def staged_file(self, relative: str) -> Iterator[Path]:
+        """Yield a local path to write; on success publish it atomically at ``relative``.
+
+        On an exception nothing is published and the previous file, if any, stays as it was.
+        """
+        destination = self.path(relative)
+        if self.is_local:
+            Path(destination).parent.mkdir(parents=True, exist_ok=True)
+            # Same folder as the destination, so os.replace is an atomic rename. The leading dot hides it from
+            # readers that glob *.parquet.
+            staging = Path(destination).parent / f".{Path(destination).name}.tmp-{uuid.uuid4().hex}"
+            try:
+                yield staging
+                os.replace(staging, destination)
+            finally:
+                staging.unlink(missing_ok=True)
+            return
+        tmpdir = tempfile.mkdtemp(prefix="lake-stage-")
+        staging = Path(tmpdir) / Path(destination).name
+        try:
+            yield staging
+            with self._errors(f"write {relative}"):
+                self.filesystem().put_file(str(staging), destination, overwrite=True)
+                self._invalidate()
+        finally:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+
+    def _invalidate(self) -> None:
+        if not self.is_local:
+            self.filesystem().invalidate_cache()
+
+    def register_with_duckdb(self, connection) -> None:
+        """Let DuckDB read (and COPY to) this lake's URLs."""
+        if not self.is_local:
+            connection.register_filesystem(self.filesystem())
