@@ -1,0 +1,238 @@
+"""Pull one business day (or one snapshot) from Square into one Parquet file, streaming.
+
+Pages are turned into Arrow record batches and written as Parquet row groups as they arrive, so memory stays flat
+however large a day is; only the ids seen so far are kept (to drop duplicates when a query restarts). The file is
+written to ``lake.staged_file``: it replaces the partition atomically when the whole day succeeded, and a failed
+pull leaves the previous version of the partition as it was.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from data_platform.resources.lake import LakeResource
+from square_sales.ingestion.client import MAX_LOCATIONS_PER_SEARCH, InvalidCursorError, SquareApi
+from square_sales.ingestion.layout import ORDERS, PAYMENTS, REFUNDS, TIMESTAMP, RawEntity
+from square_sales.partitions import business_day_bounds
+
+# Buffer pages up to this many rows before writing a row group: big enough for good compression and fast scans,
+# small enough (a few MB of JSON) to keep memory flat.
+ROW_GROUP_ROWS = 5_000
+# How often one query may start again from its first page after Square rejects its cursor.
+MAX_CURSOR_RESTARTS = 3
+
+
+@dataclass
+class PullStats:
+    rows: int = 0
+    pages: int = 0
+    locations: int = 0
+    late_uploads: int = 0
+    duplicates_skipped: int = 0
+    outside_range_skipped: int = 0
+    cursor_restarts: int = 0
+    bytes_written: int = 0
+    seconds: float = 0.0
+    path: str = ""
+
+    def add(self, other: PullStats) -> None:
+        for name in (
+            "rows",
+            "pages",
+            "late_uploads",
+            "duplicates_skipped",
+            "outside_range_skipped",
+            "cursor_restarts",
+            "bytes_written",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.locations = max(self.locations, other.locations)
+        self.seconds += other.seconds
+
+
+def square_time(moment: datetime) -> str:
+    """RFC 3339 in UTC with milliseconds, as Square writes timestamps."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass
+class StreamingParquetWriter:
+    """Appends Square objects to one Parquet file, keeping only rows created in [start, end) and unique ids."""
+
+    entity: RawEntity
+    path: str
+    run_id: str
+    stats: PullStats
+    created_range: tuple[datetime, datetime] | None = None
+    ingested_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    _writer: pq.ParquetWriter | None = None
+    _buffer: list[pa.RecordBatch] = field(default_factory=list)
+    _buffered_rows: int = 0
+    _seen_ids: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self._writer = pq.ParquetWriter(self.path, self.entity.schema, compression="zstd")
+
+    def add(self, objects: list[dict[str, Any]]) -> None:
+        if not objects:
+            return
+        batch = self.entity.to_batch(objects, self.ingested_at, self.run_id)
+        if self.created_range is not None:
+            # Square's time filters are inclusive at both ends; the partition is [start, end).
+            start, end = (pa.scalar(t, TIMESTAMP) for t in self.created_range)
+            created = batch.column("created_at")
+            inside = pc.fill_null(pc.and_(pc.greater_equal(created, start), pc.less(created, end)), False)
+            kept = batch.filter(inside)
+            self.stats.outside_range_skipped += batch.num_rows - kept.num_rows
+            batch = kept
+        keep = []
+        for object_id in batch.column("id").to_pylist():
+            keep.append(object_id not in self._seen_ids)
+            self._seen_ids.add(object_id)
+        if not all(keep):
+            before = batch.num_rows
+            batch = batch.filter(pa.array(keep))
+            self.stats.duplicates_skipped += before - batch.num_rows
+        self.stats.rows += batch.num_rows
+        self.stats.late_uploads += self.entity.late_count(batch)
+        self._buffer.append(batch)
+        self._buffered_rows += batch.num_rows
+        if self._buffered_rows >= ROW_GROUP_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._buffer:
+            self._writer.write_table(pa.Table.from_batches(self._buffer, schema=self.entity.schema))
+        self._buffer.clear()
+        self._buffered_rows = 0
+
+    def close(self) -> None:
+        self._flush()
+        self._writer.close()
+
+
+def _stream_query(
+    pages: Callable[[], Iterator[dict[str, Any]]], writer: StreamingParquetWriter, stats: PullStats
+) -> None:
+    """Write every page of one query; start the query again when Square rejects its cursor (the writer drops
+    the rows already written, by id)."""
+    for attempt in range(MAX_CURSOR_RESTARTS + 1):
+        try:
+            for page in pages():
+                stats.pages += 1
+                writer.add(page.get(writer.entity.response_key) or [])
+            return
+        except InvalidCursorError:
+            if attempt == MAX_CURSOR_RESTARTS:
+                raise
+            stats.cursor_restarts += 1
+
+
+def _write_partition(
+    lake: LakeResource,
+    entity: RawEntity,
+    relative_path: str,
+    run_id: str,
+    queries: list[Callable[[], Iterator[dict[str, Any]]]],
+    created_range: tuple[datetime, datetime] | None,
+    locations: int,
+) -> PullStats:
+    stats = PullStats(locations=locations, path=relative_path)
+    started = time.perf_counter()
+    with lake.staged_file(relative_path) as local_path:
+        writer = StreamingParquetWriter(entity, str(local_path), run_id, stats, created_range)
+        try:
+            for query in queries:
+                _stream_query(query, writer, stats)
+        finally:
+            writer.close()
+        stats.bytes_written = local_path.stat().st_size
+    stats.seconds = time.perf_counter() - started
+    return stats
+
+
+def orders_query(start: datetime, end: datetime, field_name: str = "created_at") -> dict[str, Any]:
+    return {
+        "filter": {
+            "date_time_filter": {field_name: {"start_at": square_time(start), "end_at": square_time(end)}}
+        },
+        "sort": {"sort_field": field_name.upper(), "sort_order": "ASC"},
+    }
+
+
+def location_batches(location_ids: list[str]) -> list[list[str]]:
+    return [
+        location_ids[i : i + MAX_LOCATIONS_PER_SEARCH]
+        for i in range(0, len(location_ids), MAX_LOCATIONS_PER_SEARCH)
+    ]
+
+
+def pull_day(
+    api: SquareApi,
+    lake: LakeResource,
+    entity: RawEntity,
+    day: date,
+    timezone: str,
+    location_ids: list[str],
+    run_id: str,
+) -> PullStats:
+    """Everything Square holds now for ``entity`` created on business ``day`` (in ``timezone``), across all
+    locations, replacing that day's partition."""
+    start, end = business_day_bounds(day, timezone)
+    if entity is ORDERS:
+        queries = [
+            (lambda batch=batch: api.search_orders(batch, orders_query(start, end)))
+            for batch in location_batches(location_ids)
+        ]
+    elif entity in (PAYMENTS, REFUNDS):
+        path = f"v2/{entity.name}"
+        queries = [
+            (
+                lambda location_id=location_id: api.list_pages(
+                    path,
+                    {
+                        "begin_time": square_time(start),
+                        "end_time": square_time(end),
+                        "sort_order": "ASC",
+                        "location_id": location_id,
+                        "limit": 100,
+                    },
+                )
+            )
+            for location_id in location_ids
+        ]
+    else:
+        raise ValueError(f"{entity.name} is not a daily entity")
+    return _write_partition(
+        lake, entity, entity.partition_path(day), run_id, queries, (start, end), len(location_ids)
+    )
+
+
+def pull_snapshot(
+    api: SquareApi,
+    lake: LakeResource,
+    entity: RawEntity,
+    taken_at: datetime,
+    run_id: str,
+    location_ids: list[str] | None = None,
+) -> PullStats:
+    """A complete copy of ``entity`` as Square holds it now, as a new snapshot folder."""
+    if entity.name == "locations":
+        queries = [lambda: iter([{"locations": api.list_locations()}])]
+    elif entity.name == "catalog":
+        queries = [lambda: api.list_pages("v2/catalog/list", {})]
+    elif entity.name == "customers":
+        queries = [lambda: api.list_pages("v2/customers", {"limit": 100})]
+    else:
+        raise ValueError(f"{entity.name} is not a snapshot entity")
+    return _write_partition(
+        lake, entity, entity.snapshot_path(taken_at), run_id, queries, None, len(location_ids or [])
+    )
