@@ -58,9 +58,9 @@ class PullStats:
         self.seconds += other.seconds
 
 
-def square_time(moment: datetime) -> str:
-    """RFC 3339 in UTC with milliseconds, as Square writes timestamps."""
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+def square_time(moment: datetime, timespec: str = "milliseconds") -> str:
+    """RFC 3339 in UTC (milliseconds by default, as Square writes timestamps)."""
+    return moment.astimezone(UTC).isoformat(timespec=timespec).replace("+00:00", "Z")
 
 
 @dataclass
