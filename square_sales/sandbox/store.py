@@ -1,0 +1,218 @@
+"""The sandbox's data as of its clock: bounded caches of generated location-days and keyset-paged queries."""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterable
+
+from square_sales.sandbox.days import LATE_HORIZON_US, MAIN_MARGIN_US, DayData, DayGenerator, Record
+from square_sales.sandbox.timeutil import US_PER_DAY
+from square_sales.sandbox.world import Location, World, id_origin
+
+
+class BoundedCache:
+    """A small thread-safe LRU: memory stays flat however long the history is."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._items: collections.OrderedDict = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.capacity:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+@dataclasses.dataclass(frozen=True)
+class Segment:
+    location: Location
+    day: dt.date
+    late: bool
+    low: int  # no record of this segment has a timestamp below ``low``...
+    high: int  # ...or above ``high``
+
+
+@dataclasses.dataclass
+class Page:
+    records: list[Record]
+    has_more: bool
+
+
+class Store:
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.generator = DayGenerator(world)
+        self._main = BoundedCache(world.config.day_cache_size)
+        self._late = BoundedCache(world.config.late_cache_size)
+        self._generation_locks = collections.defaultdict(threading.Lock)
+        self._locks_guard = threading.Lock()
+
+    # -- location-days -------------------------------------------------------------------------------------
+
+    def day(self, location: Location, day: dt.date) -> DayData:
+        key = (location.index, day)
+        data = self._main.get(key)
+        if data is not None:
+            return data
+        with self._locks_guard:
+            lock = self._generation_locks[key]
+        with lock:  # two requests for the same day generate it once
+            data = self._main.get(key)
+            if data is None:
+                data = self.generator.generate(location, day)
+                self._main.put(key, data)
+                self._late.put(key, data.late)
+        with self._locks_guard:
+            self._generation_locks.pop(key, None)
+        return data
+
+    def segment_records(self, segment: Segment, kind: str) -> list[Record]:
+        if segment.late:
+            late = self._late.get((segment.location.index, segment.day))
+            if late is None:
+                late = self.day(segment.location, segment.day).late
+            return late[kind]
+        return self.day(segment.location, segment.day).main[kind]
+
+    def first_day(self) -> dt.date:
+        return self.world.config.start_date
+
+    def segments(
+        self, locations: Iterable[Location], created_low: int, created_high: int, now: int
+    ) -> list[Segment]:
+        """Segments that may hold records created in [created_low, created_high] and visible by ``now``."""
+        result = []
+        high = min(created_high, now)
+        earliest = self.world.locations[0].day_bounds(self.first_day())[0] - US_PER_DAY
+        created_low = max(created_low, earliest)
+        if high < created_low:
+            return result
+        for location in locations:
+            first = max(self.first_day(), location.local_date(created_low) - dt.timedelta(days=1))
+            last = location.local_date(high) + dt.timedelta(days=1)
+            day = first - dt.timedelta(days=LATE_HORIZON_US // US_PER_DAY + 1)
+            day = max(day, self.first_day())
+            while day <= last:
+                start, end = location.day_bounds(day)
+                if day >= first and start <= high:
+                    result.append(Segment(location, day, False, start, end + MAIN_MARGIN_US))
+                if start + LATE_HORIZON_US >= created_low and start <= high:
+                    result.append(Segment(location, day, True, start, start + LATE_HORIZON_US))
+                day += dt.timedelta(days=1)
+        return result
+
+    # -- queries -------------------------------------------------------------------------------------------
+
+    def page(
+        self,
+        kind: str,
+        locations: list[Location],
+        sort_field: str,
+        ascending: bool,
+        ranges: dict[str, tuple[int, int]],
+        now: int,
+        after: tuple[int, str] | None,
+        limit: int,
+        predicate: Callable[[Record], bool] | None = None,
+    ) -> Page:
+        """One page of visible records with every ``ranges`` field in [low, high], keyset-paged on the sort field.
+
+        ``after`` is the (sort value, id) of the last record already returned.
+        """
+        created_low, created_high = self._created_window(ranges, now)
+        segments = self.segments(locations, created_low, created_high, now)
+        if ascending:
+            segments.sort(key=lambda s: s.low)
+        else:
+            segments.sort(key=lambda s: s.high, reverse=True)
+        sort_low, sort_high = ranges.get(sort_field, (-(2**62), 2**62))
+        found: list[tuple[int, str, Record]] = []
+        for segment in segments:
+            if len(found) > limit:
+                found.sort(key=lambda item: (item[0], item[1]), reverse=not ascending)
+                del found[limit + 1 :]
+                boundary = found[-1][0]
+                if (ascending and segment.low > boundary) or (not ascending and segment.high < boundary):
+                    break
+            if segment.high < sort_low or segment.low > sort_high:
+                continue
+            for record in self.segment_records(segment, kind):
+                if not record.visible_from <= now < record.visible_until:
+                    continue
+                value = record.field(sort_field)
+                if value is None or not sort_low <= value <= sort_high:
+                    continue
+                if after is not None:
+                    if ascending and (value, record.id) <= after:
+                        continue
+                    if not ascending and (value, record.id) >= after:
+                        continue
+                if not _in_ranges(record, ranges, sort_field):
+                    continue
+                if predicate is not None and not predicate(record):
+                    continue
+                found.append((value, record.id, record))
+        found.sort(key=lambda item: (item[0], item[1]), reverse=not ascending)
+        return Page([item[2] for item in found[:limit]], len(found) > limit)
+
+    def all_records(
+        self, kind: str, locations: list[Location], ranges: dict[str, tuple[int, int]], now: int
+    ) -> list[Record]:
+        records = []
+        after = None
+        while True:
+            page = self.page(kind, locations, "created_at", True, ranges, now, after, 10_000)
+            records.extend(page.records)
+            if not page.has_more:
+                return records
+            last = page.records[-1]
+            after = (last.created, last.id)
+
+    def find(self, kind: str, entity_id: str, now: int) -> Record | None:
+        origin = id_origin(entity_id)
+        if origin is None or origin[0] >= len(self.world.locations) or origin[1] < self.first_day():
+            return None
+        location = self.world.locations[origin[0]]
+        if origin[1] > location.local_date(now):
+            return None
+        for record in self.day(location, origin[1]).records_by_id().get(entity_id, ()):
+            if record.kind == kind and record.visible_from <= now < record.visible_until:
+                return record
+        return None
+
+    @staticmethod
+    def _created_window(ranges: dict[str, tuple[int, int]], now: int) -> tuple[int, int]:
+        """Every timestamp of a record lies within LATE_HORIZON after its creation: narrow the days to scan."""
+        low, high = -(2**62), now
+        for field, (field_low, field_high) in ranges.items():
+            if field in ("created_at", "offline_created_at"):
+                low, high = max(low, field_low), min(high, field_high)
+            else:
+                low, high = max(low, field_low - LATE_HORIZON_US), min(high, field_high)
+        return low, high
+
+
+def _in_ranges(record: Record, ranges: dict[str, tuple[int, int]], skip: str) -> bool:
+    for field, (low, high) in ranges.items():
+        if field == skip:
+            continue
+        value = record.field(field)
+        if value is None or not low <= value <= high:
+            return False
+    return True
