@@ -1,0 +1,96 @@
+{{ config(materialized='incremental', incremental_strategy='replace_window', tags=['daily_partitioned']) }}
+
+{#- Square's Sales Summary per location and local business day (definitions: square_sales/sandbox/README.md,
+    "Sales Summary definitions"), so a store manager's Dashboard and this table agree. -#}
+
+with orders as (
+    select * from {{ ref('int_square__orders_enriched') }}
+    where {{ raw_partition_filter() }} and order_state = 'COMPLETED'
+),
+
+payments as (
+    select * from {{ ref('int_square__payments_enriched') }}
+    where {{ raw_partition_filter() }} and payment_status = 'COMPLETED'
+),
+
+refunds as (
+    select * from {{ ref('int_square__refunds_enriched') }}
+    where {{ raw_partition_filter() }} and refund_status = 'COMPLETED'
+),
+
+order_totals as (
+    select
+        location_id,
+        business_date,
+        any_value(currency) as currency,
+        count(*) filter (where not is_return_order) as order_count,
+        sum(gross_sales_amount) as gross_sales,
+        sum(gross_returns_amount) as returns,
+        sum(total_discount_amount) - sum(returned_line_discount_amount) as discounts,
+        sum(total_tax_amount) - sum(returned_line_tax_amount) as tax,
+        sum(total_tip_amount) as tips
+    from orders
+    group by location_id, business_date
+),
+
+payment_totals as (
+    select
+        location_id,
+        business_date,
+        any_value(currency) as currency,
+        sum(total_amount) as collected
+    from payments
+    group by location_id, business_date
+),
+
+refund_totals as (
+    select
+        location_id,
+        business_date,
+        any_value(currency) as currency,
+        sum(amount) as refunds
+    from refunds
+    group by location_id, business_date
+),
+
+location_days as (
+    select location_id, business_date from order_totals
+    union
+    select location_id, business_date from payment_totals
+    union
+    select location_id, business_date from refund_totals
+)
+
+select
+    location_days.location_id,
+    location_days.business_date,
+    coalesce(order_totals.currency, payment_totals.currency, refund_totals.currency) as currency,
+    coalesce(order_totals.order_count, 0) as order_count,
+    -- Sums of bigint are hugeint in DuckDB; minor units of a store's day fit a bigint comfortably.
+    cast(coalesce(order_totals.gross_sales, 0) as bigint) as gross_sales,
+    cast(coalesce(order_totals.returns, 0) as bigint) as returns,
+    cast(coalesce(order_totals.discounts, 0) as bigint) as discounts,
+    cast(
+        coalesce(order_totals.gross_sales, 0)
+        - coalesce(order_totals.returns, 0)
+        - coalesce(order_totals.discounts, 0)
+        as bigint
+    ) as net_sales,
+    cast(coalesce(order_totals.tax, 0) as bigint) as tax,
+    cast(coalesce(order_totals.tips, 0) as bigint) as tips,
+    cast(coalesce(payment_totals.collected, 0) - coalesce(refund_totals.refunds, 0) as bigint) as total_collected,
+    cast(coalesce(refund_totals.refunds, 0) as bigint) as refunds
+from location_days
+left join order_totals
+    on
+        location_days.location_id = order_totals.location_id
+        and location_days.business_date = order_totals.business_date
+left join payment_totals
+    on
+        location_days.location_id = payment_totals.location_id
+        and location_days.business_date = payment_totals.business_date
+left join refund_totals
+    on
+        location_days.location_id = refund_totals.location_id
+        and location_days.business_date = refund_totals.business_date
+where {{ business_date_filter('location_days.business_date') }}

@@ -1,0 +1,14 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_orders'}}}) }}
+{#- An order belongs to exactly one business day, its location's local day of created_at. Windowed rebuilds
+    must neither keep a stale copy on another day nor compute the day in the wrong zone. -#}
+select
+    orders.order_id,
+    count(distinct orders.business_date) as business_days,
+    min(orders.business_date) as first_day,
+    max(orders.business_date) as last_day
+from {{ ref('fct_orders') }} as orders
+left join {{ ref('dim_locations') }} as locations on orders.location_id = locations.location_id
+group by orders.order_id
+having
+    count(*) > 1
+    or bool_or(orders.business_date != cast(timezone(coalesce(locations.timezone, orders.location_timezone), orders.created_at) as date))
