@@ -1,0 +1,53 @@
+"""Data quality checks of the Square sales domain, and the jobs/schedules that re-run them.
+
+Checks run with the materialization they check (Dagster adds an asset's checks to its runs). Two extra jobs:
+``square_raw_quality_checks`` re-evaluates the partitioned raw checks of chosen days without pulling again (after a
+fix, or for days loaded before a check existed), and ``square_raw_freshness_checks`` runs on a schedule, because
+staleness is exactly the case where no materialization happens.
+"""
+
+from __future__ import annotations
+
+from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asset_job
+
+from square_sales.partitions import daily_partitions
+from square_sales.quality.config import QualitySettings, load_quality_settings
+from square_sales.quality.raw_checks import build_freshness_checks, build_partitioned_raw_checks
+
+__all__ = [
+    "FRESHNESS_JOB",
+    "RAW_QUALITY_JOB",
+    "QualitySettings",
+    "build_quality_definitions",
+    "load_quality_settings",
+]
+
+RAW_QUALITY_JOB = "square_raw_quality_checks"
+FRESHNESS_JOB = "square_raw_freshness_checks"
+
+
+def build_quality_definitions(settings: QualitySettings, backfill_window_days: int) -> Definitions:
+    partitioned = build_partitioned_raw_checks(settings)
+    freshness = build_freshness_checks(settings, backfill_window_days)
+    raw_quality_job = define_asset_job(
+        RAW_QUALITY_JOB,
+        selection=AssetSelection.checks(*partitioned),
+        partitions_def=daily_partitions,
+        description="Re-evaluate the raw-layer checks for the chosen day(s), without pulling from Square.",
+    )
+    freshness_job = define_asset_job(
+        FRESHNESS_JOB,
+        selection=AssetSelection.checks(*freshness),
+        description="Are the backfill window's raw partitions recently pulled?",
+    )
+    return Definitions(
+        asset_checks=[*partitioned, *freshness],
+        jobs=[raw_quality_job, freshness_job],
+        schedules=[
+            ScheduleDefinition(
+                name="square_raw_freshness_schedule",
+                job=freshness_job,
+                cron_schedule=settings.freshness_schedule_cron,
+            )
+        ],
+    )
