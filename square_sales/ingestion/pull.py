@@ -26,6 +26,9 @@ from square_sales.partitions import business_day_bounds
 # Buffer pages up to this many rows before writing a row group: big enough for good compression and fast scans,
 # small enough (a few MB of JSON) to keep memory flat.
 ROW_GROUP_ROWS = 5_000
+# Catalog object types to land. Variations and modifiers are asked for explicitly: by default Square returns
+# only top-level objects, with variations nested inside their items.
+CATALOG_TYPES = "ITEM,ITEM_VARIATION,CATEGORY,TAX,DISCOUNT,MODIFIER_LIST,MODIFIER,PRICING_RULE,PRODUCT_SET"
 # How often one query may start again from its first page after Square rejects its cursor.
 MAX_CURSOR_RESTARTS = 3
 
@@ -228,7 +231,7 @@ def pull_snapshot(
     if entity.name == "locations":
         queries = [lambda: iter([{"locations": api.list_locations()}])]
     elif entity.name == "catalog":
-        queries = [lambda: api.list_pages("v2/catalog/list", {})]
+        queries = [lambda: api.list_pages("v2/catalog/list", {"types": CATALOG_TYPES})]
     elif entity.name == "customers":
         queries = [lambda: api.list_pages("v2/customers", {"limit": 100})]
     else:

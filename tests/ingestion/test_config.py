@@ -14,6 +14,7 @@ from data_platform.settings import ConfigError, load_settings
 from square_sales.config import load_square_sales_settings
 from square_sales.ingestion.assets import raw_locations
 from square_sales.ingestion.client import SquareApi, SquareClientResource, SquareUnavailableError
+from tests.ingestion.support import error_text
 from tests.support.processes import REPO_ROOT, free_port
 
 
@@ -44,15 +45,6 @@ def test_defaults_follow_the_contract():
     assert settings.audit_days == 35
     assert settings.backfill_schedule_cron == "0 * * * *"
     assert settings.reporting_timezone == "America/New_York"
-
-
-def error_text(error) -> str:
-    """The whole chain of a Dagster serializable error: class names, messages and stacks."""
-    parts = []
-    while error is not None:
-        parts += [error.cls_name or "", error.message, *error.stack]
-        error = error.cause or error.context
-    return "\n".join(parts)
 
 
 def _load_code_location(env: dict[str, str]) -> subprocess.CompletedProcess:
