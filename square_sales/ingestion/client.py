@@ -113,6 +113,8 @@ class SquareApi:
         access_token: str,
         timeout_seconds: float = 30.0,
         retry: RetryPolicy | None = None,
+        orders_page_limit: int = ORDERS_PAGE_LIMIT,
+        list_page_limit: int = LIST_PAGE_LIMIT,
     ):
         if not access_token or not access_token.strip():
             raise ConfigError(f"{SQUARE_ACCESS_TOKEN_VARIABLE} is empty; set it to a Square access token.")
@@ -121,6 +123,9 @@ class SquareApi:
         self.base_url = base_url.rstrip("/")
         self.retry = retry or RetryPolicy()
         self.stats = CallStats()
+        # Square's maxima by default; smaller pages only to exercise paging in tests.
+        self.orders_page_limit = orders_page_limit
+        self.list_page_limit = list_page_limit
         self._timeout = timeout_seconds
         self._http = httpx.Client(timeout=timeout_seconds)
         sdk = Square(
@@ -222,7 +227,11 @@ class SquareApi:
             raise ValueError(f"SearchOrders takes 1..{MAX_LOCATIONS_PER_SEARCH} location ids")
 
         def fetch(cursor: str | None) -> dict[str, Any]:
-            body: dict[str, Any] = {"location_ids": location_ids, "query": query, "limit": ORDERS_PAGE_LIMIT}
+            body: dict[str, Any] = {
+                "location_ids": location_ids,
+                "query": query,
+                "limit": self.orders_page_limit,
+            }
             if return_entries:
                 body["return_entries"] = True
             if cursor:

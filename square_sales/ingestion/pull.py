@@ -29,7 +29,7 @@ ROW_GROUP_ROWS = 5_000
 # Catalog object types to land. Variations and modifiers are asked for explicitly: by default Square returns
 # only top-level objects, with variations nested inside their items.
 CATALOG_TYPES = "ITEM,ITEM_VARIATION,CATEGORY,TAX,DISCOUNT,MODIFIER_LIST,MODIFIER,PRICING_RULE,PRODUCT_SET"
-# How often one query may start again from its first page after Square rejects its cursor.
+# How many times in a row a query may restart without progress after Square rejects its cursor.
 MAX_CURSOR_RESTARTS = 3
 
 
@@ -122,21 +122,35 @@ class StreamingParquetWriter:
         self._writer.close()
 
 
-def _stream_query(
-    pages: Callable[[], Iterator[dict[str, Any]]], writer: StreamingParquetWriter, stats: PullStats
-) -> None:
-    """Write every page of one query; start the query again when Square rejects its cursor (the writer drops
-    the rows already written, by id)."""
-    for attempt in range(MAX_CURSOR_RESTARTS + 1):
+# A query: given the created_at to resume from (None = from the start), the pages of its answer.
+Query = Callable[[str | None], Iterator[dict[str, Any]]]
+
+
+def _stream_query(query: Query, writer: StreamingParquetWriter, stats: PullStats, resumable: bool) -> None:
+    """Write every page of one query.
+
+    When Square rejects a cursor (expired), the query starts again. A query sorted by created_at resumes from the
+    created_at of the last object received (inclusive: the writer drops what it already has, by id), so progress is
+    kept however often cursors expire; it gives up only after several restarts in a row without progress.
+    """
+    resume_from: str | None = None
+    restarts_without_progress = 0
+    while True:
+        progressed = False
         try:
-            for page in pages():
+            for page in query(resume_from):
                 stats.pages += 1
-                writer.add(page.get(writer.entity.response_key) or [])
+                objects = page.get(writer.entity.response_key) or []
+                writer.add(objects)
+                if resumable and objects and objects[-1].get("created_at") != resume_from:
+                    resume_from = objects[-1].get("created_at")
+                    progressed = True
             return
         except InvalidCursorError:
-            if attempt == MAX_CURSOR_RESTARTS:
-                raise
             stats.cursor_restarts += 1
+            restarts_without_progress = 0 if progressed else restarts_without_progress + 1
+            if restarts_without_progress > MAX_CURSOR_RESTARTS:
+                raise
 
 
 def _write_partition(
@@ -144,7 +158,7 @@ def _write_partition(
     entity: RawEntity,
     relative_path: str,
     run_id: str,
-    queries: list[Callable[[], Iterator[dict[str, Any]]]],
+    queries: list[Query],
     created_range: tuple[datetime, datetime] | None,
     locations: int,
 ) -> PullStats:
@@ -154,7 +168,7 @@ def _write_partition(
         writer = StreamingParquetWriter(entity, str(local_path), run_id, stats, created_range)
         try:
             for query in queries:
-                _stream_query(query, writer, stats)
+                _stream_query(query, writer, stats, resumable=created_range is not None)
         finally:
             writer.close()
         stats.bytes_written = local_path.stat().st_size
@@ -169,6 +183,10 @@ def orders_query(start: datetime, end: datetime, field_name: str = "created_at")
         },
         "sort": {"sort_field": field_name.upper(), "sort_order": "ASC"},
     }
+
+
+def _resume(start: datetime, resume_from: str | None) -> datetime:
+    return datetime.fromisoformat(resume_from) if resume_from else start
 
 
 def location_batches(location_ids: list[str]) -> list[list[str]]:
@@ -192,21 +210,25 @@ def pull_day(
     start, end = business_day_bounds(day, timezone)
     if entity is ORDERS:
         queries = [
-            (lambda batch=batch: api.search_orders(batch, orders_query(start, end)))
+            (
+                lambda resume_from, batch=batch: api.search_orders(
+                    batch, orders_query(_resume(start, resume_from), end)
+                )
+            )
             for batch in location_batches(location_ids)
         ]
     elif entity in (PAYMENTS, REFUNDS):
         path = f"v2/{entity.name}"
         queries = [
             (
-                lambda location_id=location_id: api.list_pages(
+                lambda resume_from, location_id=location_id: api.list_pages(
                     path,
                     {
-                        "begin_time": square_time(start),
+                        "begin_time": square_time(_resume(start, resume_from)),
                         "end_time": square_time(end),
                         "sort_order": "ASC",
                         "location_id": location_id,
-                        "limit": 100,
+                        "limit": api.list_page_limit,
                     },
                 )
             )
@@ -229,11 +251,11 @@ def pull_snapshot(
 ) -> PullStats:
     """A complete copy of ``entity`` as Square holds it now, as a new snapshot folder."""
     if entity.name == "locations":
-        queries = [lambda: iter([{"locations": api.list_locations()}])]
+        queries = [lambda _: iter([{"locations": api.list_locations()}])]
     elif entity.name == "catalog":
-        queries = [lambda: api.list_pages("v2/catalog/list", {"types": CATALOG_TYPES})]
+        queries = [lambda _: api.list_pages("v2/catalog/list", {"types": CATALOG_TYPES})]
     elif entity.name == "customers":
-        queries = [lambda: api.list_pages("v2/customers", {"limit": 100})]
+        queries = [lambda _: api.list_pages("v2/customers", {"limit": api.list_page_limit})]
     else:
         raise ValueError(f"{entity.name} is not a snapshot entity")
     return _write_partition(

@@ -23,7 +23,7 @@ from dagster import (
     sensor,
 )
 
-from square_sales.ingestion.client import LIST_PAGE_LIMIT, SquareApi, SquareClientResource
+from square_sales.ingestion.client import SquareApi, SquareClientResource
 from square_sales.ingestion.pull import location_batches, orders_query, square_time
 from square_sales.ingestion.schedules import (
     contiguous_ranges,
@@ -57,7 +57,7 @@ def _updated_since(api: SquareApi, entity: str, location_ids: list[str], since: 
             "sort_field": "UPDATED_AT",
             "sort_order": "ASC",
             "location_id": location_id,
-            "limit": LIST_PAGE_LIMIT,
+            "limit": api.list_page_limit,
         }
         for page in api.list_pages(f"v2/{entity}", params):
             yield from page.get(entity) or []

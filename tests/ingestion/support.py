@@ -13,8 +13,10 @@ from data_platform.resources.lake import LakeResource
 from square_sales.ingestion.client import RetryPolicy, SquareApi
 
 
-def fast_api(handle, max_total_seconds: float = 60.0) -> SquareApi:
-    """A client for the sandbox with short backoff steps (Retry-After is still honoured)."""
+def fast_api(handle, max_total_seconds: float = 60.0, page_limit: int | None = None) -> SquareApi:
+    """A client for the sandbox with short backoff steps (Retry-After is still honoured); small pages on demand
+    so that a small chain still needs cursors."""
+    limits = {"orders_page_limit": page_limit, "list_page_limit": page_limit} if page_limit else {}
     return SquareApi(
         handle.base_url,
         handle.token,
@@ -22,6 +24,7 @@ def fast_api(handle, max_total_seconds: float = 60.0) -> SquareApi:
         retry=RetryPolicy(
             max_total_seconds=max_total_seconds, base_delay_seconds=0.02, max_delay_seconds=0.2
         ),
+        **limits,
     )
 
 
