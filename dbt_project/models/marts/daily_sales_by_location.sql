@@ -19,16 +19,19 @@ refunds as (
 ),
 
 order_totals as (
+    -- Sale orders: completed, no returns. Return orders: completed, with returns (their own business day).
     select
         location_id,
         business_date,
         any_value(currency) as currency,
         count(*) filter (where not is_return_order) as order_count,
-        sum(gross_sales_amount) as gross_sales,
-        sum(gross_returns_amount) as returns,
-        sum(total_discount_amount) - sum(returned_line_discount_amount) as discounts,
-        sum(total_tax_amount) - sum(returned_line_tax_amount) as tax,
-        sum(total_tip_amount) as tips
+        sum(gross_sales_amount) filter (where not is_return_order) as gross_sales,
+        sum(gross_returns_amount) filter (where is_return_order) as returns,
+        coalesce(sum(line_discount_amount) filter (where not is_return_order), 0)
+        - coalesce(sum(returned_line_discount_amount) filter (where is_return_order), 0) as discounts,
+        coalesce(sum(line_tax_amount) filter (where not is_return_order), 0)
+        - coalesce(sum(returned_line_tax_amount) filter (where is_return_order), 0) as tax,
+        sum(total_tip_amount) filter (where not is_return_order) as tips
     from orders
     group by location_id, business_date
 ),

@@ -25,9 +25,8 @@ select
     {{ money_amount('order_json', 'return_amounts.tip_money') }} as returned_tip_amount,
     {{ money_amount('order_json', 'net_amounts.total_money') }} as net_total_amount,
     coalesce(json_array_length(order_json, '$.line_items'), 0) as line_item_count,
-    coalesce(json_array_length(order_json, '$.returns'), 0) > 0 as has_returns,
-    coalesce(json_array_length(order_json, '$.line_items'), 0) = 0
-    and coalesce(json_array_length(order_json, '$.returns'), 0) > 0 as is_return_order,
+    -- Square records returned items in a separate return order; the refunded sale only gets return_amounts.
+    coalesce(json_array_length(order_json, '$.returns'), 0) > 0 as is_return_order,
     {{ json_text('order_json', 'returns[0].source_order_id') }} as returned_from_order_id,
     raw_partition_date,
     ingested_at

@@ -1,0 +1,52 @@
+"""Runs the dbt models' automation conditions, and the warehouse rebuild job.
+
+After any re-pull of a raw partition (the backfill-window schedule, the late-upload sensor, a manual backfill),
+this sensor sees the raw asset partition updated and requests the same partition of the daily models (their
+condition: DAILY_MODEL_CONDITION in assets.py). Its runs carry the warehouse-writer tag, so the instance's
+tag concurrency limit keeps a single writer on the DuckDB file.
+"""
+
+from __future__ import annotations
+
+from dagster import (
+    AssetSelection,
+    AutomationConditionSensorDefinition,
+    DefaultSensorStatus,
+    define_asset_job,
+)
+
+from square_sales.partitions import daily_partitions
+from square_sales.transform.assets import square_dbt_daily_models, square_dbt_reference_models
+
+# dagster_home/dagster.yaml and docker/dagster.yaml limit runs with this tag to one at a time.
+WAREHOUSE_WRITER_TAG = {"platform/duckdb-writer": "square_sales"}
+
+dbt_models = AssetSelection.assets(square_dbt_daily_models, square_dbt_reference_models)
+
+square_dbt_automation_sensor = AutomationConditionSensorDefinition(
+    "square_dbt_automation",
+    target=dbt_models,
+    run_tags=WAREHOUSE_WRITER_TAG,
+    default_status=DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=60,
+    description="Brings the dbt models up to date after raw partitions or snapshots are (re)materialized.",
+)
+
+_FULL_REFRESH = {"config": {"full_refresh": True}}
+
+rebuild_warehouse_job = define_asset_job(
+    "rebuild_warehouse",
+    selection=dbt_models,
+    partitions_def=daily_partitions,
+    tags=WAREHOUSE_WRITER_TAG,
+    config={
+        "ops": {
+            "square_dbt_daily_models": _FULL_REFRESH,
+            "square_dbt_reference_models": _FULL_REFRESH,
+        }
+    },
+    description=(
+        "Rebuild every dbt model from the lake alone (dbt build --full-refresh), no call to Square. Launch it "
+        "over the whole partition range: `python -m square_sales.transform.rebuild_warehouse`."
+    ),
+)

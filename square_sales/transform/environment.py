@@ -1,0 +1,51 @@
+"""The environment a dbt invocation needs, taken from the Dagster resources (one source of truth for paths).
+
+profiles.yml reads DUCKDB_PATH and LAKE_ROOT_URL (and, on Azure, the storage account and the secret of the
+configured auth mode). dagster-dbt hands the process environment to dbt, so these are set for the duration of
+one invocation and restored afterwards. Secrets are passed on as environment only: never as args or vars.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from data_platform.resources.warehouse import WarehouseResource
+from data_platform.settings import AZURE_SECRET_VARIABLES
+
+
+def dbt_environment_values(warehouse: WarehouseResource) -> dict[str, str]:
+    lake = warehouse.lake
+    values = {"DUCKDB_PATH": str(Path(warehouse.database_path).resolve()), "LAKE_ROOT_URL": lake.url()}
+    if not lake.is_local:
+        account_name = lake.account_name or lake.location.account_name
+        if account_name:
+            values["AZURE_STORAGE_ACCOUNT_NAME"] = account_name
+        secret_field = {
+            "connection_string": "connection_string",
+            "account_key": "account_key",
+            "sas": "sas_token",
+        }
+        variable = AZURE_SECRET_VARIABLES.get(lake.auth)
+        secret = getattr(lake, secret_field[lake.auth]) if lake.auth in secret_field else None
+        if variable and secret:
+            values[variable] = secret
+    return values
+
+
+@contextlib.contextmanager
+def dbt_environment(warehouse: WarehouseResource) -> Iterator[None]:
+    values = dbt_environment_values(warehouse)
+    Path(values["DUCKDB_PATH"]).parent.mkdir(parents=True, exist_ok=True)
+    previous = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
