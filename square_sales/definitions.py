@@ -9,6 +9,7 @@ from data_platform.settings import load_settings
 from square_sales.config import SQUARE_ACCESS_TOKEN_VARIABLE, load_square_sales_settings
 from square_sales.ingestion import ingestion_definitions
 from square_sales.ingestion.client import SquareClientResource
+from square_sales.quality import build_quality_definitions, load_quality_settings
 from square_sales.transform import transform_definitions
 
 settings = load_settings()
@@ -26,6 +27,7 @@ square = SquareClientResource(
 defs = Definitions.merge(
     ingestion_definitions(square_settings),
     transform_definitions(lake),
+    build_quality_definitions(load_quality_settings(), square_settings.backfill_window_days),
     Definitions(
         resources={"lake": lake, "warehouse": build_warehouse(settings, lake), "square": square},
     ),
