@@ -88,7 +88,7 @@ case "${1:-}" in
   demo)
     shift
     setup_python; prepare_dbt
-    exec python -m data_platform.demo "$@"
+    exec python -m demo "$@"
     ;;
   *)
     sed -n '2,6p' "$0"; exit 2 ;;

@@ -1,0 +1,96 @@
+"""The demo's pipeline steps: the code location's own jobs, run in-process against the shared Dagster instance.
+
+Running them through Dagster (not by calling functions) is the point: every run, materialization and check result
+lands in the instance the UI reads.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date
+
+from dagster import DagsterEventType, DagsterInstance
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+Say = Callable[[str], None]
+QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
+def _run(job_name: str, description: str, say: Say, partition_range: tuple[date, date] | None = None) -> None:
+    from square_sales.definitions import defs
+
+    job = defs.resolve_job_def(job_name)
+    tags = {"demo": "true"}
+    if partition_range:
+        tags |= {
+            ASSET_PARTITION_RANGE_START_TAG: partition_range[0].isoformat(),
+            ASSET_PARTITION_RANGE_END_TAG: partition_range[1].isoformat(),
+        }
+    say(f"    {description} ...")
+    started = time.monotonic()
+    result = job.execute_in_process(
+        instance=DagsterInstance.get(),
+        tags=tags,
+        run_config=QUIET_LOGS,
+        raise_on_error=False,
+    )
+    events = result.all_events
+    materialized = sum(1 for e in events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION)
+    checks = [
+        e.event_specific_data for e in events if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION
+    ]
+    failed_checks = [c for c in checks if not c.passed]
+    status = "ok" if result.success else "FAILED"
+    say(
+        f"    {status} in {time.monotonic() - started:.0f}s: {materialized} materializations, "
+        f"{len(checks) - len(failed_checks)}/{len(checks)} checks passed (run {result.run_id[:8]})"
+    )
+    for check in failed_checks[:5]:
+        say(f"      check failed: {check.asset_key.to_user_string()} / {check.check_name}")
+    if not result.success:
+        raise SystemExit(f"{job_name} failed; open the run {result.run_id} in the UI or see the logs above")
+
+
+def materialize_recent_history(first_day: date, last_day: date, say: Say) -> None:
+    _run("square_raw_snapshots_job", "snapshots of locations, catalog and customers", say)
+    _run(
+        "square_raw_daily_job",
+        f"raw orders, payments and refunds for {first_day}..{last_day} (one run for the range)",
+        say,
+        (first_day, last_day),
+    )
+    _run(
+        "rebuild_warehouse",
+        f"dbt staging and marts for {first_day}..{last_day} (one run, dbt tests as checks)",
+        say,
+        (first_day, last_day),
+    )
+
+
+def print_summary(say: Say) -> None:
+    import duckdb
+
+    from square_sales.definitions import settings
+
+    with duckdb.connect(settings.duckdb_path, read_only=True) as con:
+        rows = con.execute(
+            """
+            select l.location_name, d.business_date, d.order_count, d.net_sales, d.total_collected, d.currency
+            from marts.daily_sales_by_location d
+            join marts.dim_locations l using (location_id)
+            where d.business_date >= (select max(business_date) - 2 from marts.daily_sales_by_location)
+            order by d.business_date desc, l.location_name
+            """
+        ).fetchall()
+    say("    net sales of the last three business days (marts.daily_sales_by_location):")
+    for name, day, orders, net, collected, currency in rows:
+        print(
+            f"      {day}  {name:<28} {orders:>6} orders  net {net / 100:>12,.2f} {currency}  collected {collected / 100:>12,.2f}"
+        )
+    print(
+        "\n  Try it yourself:\n"
+        f"    .venv/bin/python -c \"import duckdb; print(duckdb.connect('{settings.duckdb_path}', read_only=True)"
+        ".sql('select * from marts.daily_sales_by_location order by business_date desc limit 10'))\"\n",
+        flush=True,
+    )
