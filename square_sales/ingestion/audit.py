@@ -16,11 +16,17 @@ from dagster import (
     AssetCheckResult,
     DefaultScheduleStatus,
     MetadataValue,
+    PartitionKeyRange,
     ScheduleDefinition,
     ScheduleEvaluationContext,
     SkipReason,
     asset_check,
     schedule,
+)
+from dagster._core.storage.tags import (
+    ASSET_PARTITION_RANGE_END_TAG,
+    ASSET_PARTITION_RANGE_START_TAG,
+    PARTITION_NAME_TAG,
 )
 
 from data_platform.resources.lake import LakeResource
@@ -123,6 +129,19 @@ def _diff_metadata(diffs: list[CompletenessDiff]) -> dict:
     return metadata
 
 
+def _run_partition_keys(tags: dict[str, str]) -> list[str]:
+    """The daily partitions a run targets, from its tags: a check step is itself unpartitioned, so the run (one
+    partition, or a range under the single-run backfill policy) tells which days to audit."""
+    if PARTITION_NAME_TAG in tags:
+        return [tags[PARTITION_NAME_TAG]]
+    if ASSET_PARTITION_RANGE_START_TAG in tags:
+        key_range = PartitionKeyRange(
+            tags[ASSET_PARTITION_RANGE_START_TAG], tags[ASSET_PARTITION_RANGE_END_TAG]
+        )
+        return list(daily_partitions.get_partition_keys_in_range(key_range))
+    return []
+
+
 @asset_check(
     asset=raw_orders,
     name="completeness_vs_square",
@@ -134,8 +153,7 @@ def _diff_metadata(diffs: list[CompletenessDiff]) -> dict:
 def raw_orders_completeness_check(
     context: AssetCheckExecutionContext, square: SquareClientResource, lake: LakeResource
 ) -> AssetCheckResult:
-    op_context = context.op_execution_context
-    keys = op_context.partition_keys if op_context.has_partitions else []
+    keys = _run_partition_keys(context.run.tags)
     timezone = daily_partitions.timezone
     with square.open() as api:
         location_ids = [location["id"] for location in api.list_locations()]
@@ -146,11 +164,7 @@ def raw_orders_completeness_check(
 
 
 def audit_partition_keys(now: datetime, audit_days: int) -> list[str]:
-    last = daily_partitions.get_last_partition_key(current_time=now)
-    if last is None:
-        return []
-    keys = daily_partitions.get_partition_keys(current_time=now)
-    return keys[-audit_days:]
+    return list(daily_partitions.get_partition_keys(current_time=now)[-audit_days:])
 
 
 def build_audit_schedule(audit_days: int, cron: str) -> ScheduleDefinition:

@@ -176,11 +176,19 @@ def _write_partition(
     return stats
 
 
-def orders_query(start: datetime, end: datetime, field_name: str = "created_at") -> dict[str, Any]:
+def orders_query(
+    start: datetime,
+    end: datetime | None = None,
+    field_name: str = "created_at",
+    timespec: str = "milliseconds",
+) -> dict[str, Any]:
+    """SearchOrders query for ``field_name`` in [start, end] (Square includes both ends), sorted on that field
+    (Square requires the sort field to be the filtered one)."""
+    time_range = {"start_at": square_time(start, timespec)}
+    if end is not None:
+        time_range["end_at"] = square_time(end, timespec)
     return {
-        "filter": {
-            "date_time_filter": {field_name: {"start_at": square_time(start), "end_at": square_time(end)}}
-        },
+        "filter": {"date_time_filter": {field_name: time_range}},
         "sort": {"sort_field": field_name.upper(), "sort_order": "ASC"},
     }
 

@@ -40,15 +40,7 @@ square_raw_snapshots_job = define_asset_job(
 
 def window_partition_keys(now: datetime, window_days: int) -> list[str]:
     """The last ``window_days`` daily partitions as of ``now``, today's (open) day included."""
-    last = daily_partitions.get_last_partition_key(current_time=now)
-    if last is None:
-        return []
-    last_day = date.fromisoformat(last)
-    first = max(
-        last_day - timedelta(days=window_days - 1),
-        date.fromisoformat(daily_partitions.start.strftime("%Y-%m-%d")),
-    )
-    return [(first + timedelta(days=i)).isoformat() for i in range((last_day - first).days + 1)]
+    return list(daily_partitions.get_partition_keys(current_time=now)[-window_days:])
 
 
 def contiguous_ranges(keys: Iterable[str]) -> list[tuple[str, str]]:

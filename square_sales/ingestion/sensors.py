@@ -6,7 +6,7 @@ consecutive days that lie outside the backfill window (the window schedule re-pu
 order uploaded nine days late, or refunded a month later, is re-pulled with no manual step.
 
 The cursor holds the newest ``updated_at`` seen per entity and is stored by Dagster, so it survives restarts. On the
-very first tick it starts at "now minus the backfill window": older history is the job of the initial backfill.
+very first tick it starts a day before the backfill window: older history is the job of the initial backfill.
 """
 
 import hashlib
@@ -101,7 +101,8 @@ def build_late_change_sensor(window_days: int, interval_seconds: int) -> SensorD
         if context.cursor:
             cursor = orjson.loads(context.cursor)
         else:
-            start = (now - timedelta(days=window_days)).isoformat()
+            # A day of overlap with the window, so a change made just before the first tick is not lost.
+            start = (now - timedelta(days=window_days + 1)).isoformat()
             cursor = dict.fromkeys(ENTITIES, start)
         timezone = daily_partitions.timezone
         with square.open() as api:
