@@ -1,0 +1,166 @@
+"""Every response of every endpoint, for several seeds and queries, obeys Square's OpenAPI schema and the SDK reads it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import httpx
+import pytest
+
+from tests.sandbox.conftest import SMALL
+from tests.sandbox.contract import assert_endpoint_response, local_day_range
+from tests.support.sandbox import sandbox
+
+
+@pytest.fixture(scope="module", params=[3, 7, 19], ids=lambda seed: f"seed{seed}")
+def seeded(request):
+    with (
+        sandbox(seed=request.param, **SMALL) as handle,
+        httpx.Client(
+            base_url=handle.base_url, headers={"Authorization": f"Bearer {handle.token}"}, timeout=60
+        ) as client,
+    ):
+        yield client
+
+
+class Recorder:
+    """Calls an endpoint, follows its cursors, and checks every page against the contract."""
+
+    def __init__(self, client: httpx.Client) -> None:
+        self.client = client
+        self.pages = 0
+
+    def all_pages(self, method: str, path: str, *, json: dict | None = None, params: dict | None = None,
+                  max_pages: int = 200) -> list[dict]:  # fmt: skip
+        bodies, cursor = [], None
+        for _ in range(max_pages):
+            if method == "GET":
+                response = self.client.get(
+                    path, params={**(params or {}), **({"cursor": cursor} if cursor else {})}
+                )
+            else:
+                response = self.client.post(
+                    path, json={**(json or {}), **({"cursor": cursor} if cursor else {})}
+                )
+            assert response.status_code == 200, response.text
+            body = response.json()
+            assert_endpoint_response(method, path, body)
+            bodies.append(body)
+            self.pages += 1
+            cursor = body.get("cursor")
+            if not cursor:
+                return bodies
+        return bodies
+
+
+def _items(bodies: list[dict], key: str) -> list[dict]:
+    return [item for body in bodies for item in body.get(key, [])]
+
+
+def test_every_endpoint_answers_within_the_contract(seeded: httpx.Client):
+    calls = Recorder(seeded)
+    locations = _items(calls.all_pages("GET", "/v2/locations"), "locations")
+    assert len(locations) == 3 and len({location["timezone"] for location in locations}) == 3
+    ids = [location["id"] for location in locations]
+
+    orders, payments = [], []
+    for location in locations:
+        start, end = local_day_range(location["timezone"], dt.date(2026, 10, 6))
+        orders += _items(calls.all_pages("POST", "/v2/orders/search", json={
+            "location_ids": [location["id"]], "limit": 25,
+            "query": {"filter": {"date_time_filter": {"created_at": {"start_at": start, "end_at": end}}},
+                      "sort": {"sort_field": "CREATED_AT", "sort_order": "ASC"}},
+        }), "orders")  # fmt: skip
+        payments += _items(calls.all_pages("GET", "/v2/payments", params={
+            "location_id": location["id"], "begin_time": start, "end_time": end, "limit": 40,
+        }), "payments")  # fmt: skip
+    # Everything that changed during a week: late uploads, refunded sales, return orders.
+    week = {"start_at": "2026-10-08T00:00:00Z", "end_at": "2026-10-15T00:00:00Z"}
+    orders += _items(calls.all_pages("POST", "/v2/orders/search", json={
+        "location_ids": ids, "limit": 500,
+        "query": {"filter": {"date_time_filter": {"updated_at": week}},
+                  "sort": {"sort_field": "UPDATED_AT", "sort_order": "DESC"}},
+    }), "orders")  # fmt: skip
+    calls.all_pages("POST", "/v2/orders/search", json={
+        "location_ids": ids, "limit": 200,
+        "query": {"filter": {"date_time_filter": {"closed_at": week}, "state_filter": {"states": ["CANCELED"]}},
+                  "sort": {"sort_field": "CLOSED_AT"}},
+    })  # fmt: skip
+    entries = _items(calls.all_pages("POST", "/v2/orders/search", json={
+        "location_ids": ids, "return_entries": True, "limit": 1000,
+        "query": {"filter": {"date_time_filter": {"created_at": week}}},
+    }), "order_entries")  # fmt: skip
+    assert entries and all(set(entry) <= {"order_id", "version", "location_id"} for entry in entries)
+    calls.all_pages("POST", "/v2/orders/search", json={"location_ids": ids, "limit": 100}, max_pages=3)
+
+    refunded = [order["id"] for order in orders if order.get("refunds")][:40]
+    returns = [order["id"] for order in orders if order.get("returns")][:40]
+    batch = _items(calls.all_pages("POST", "/v2/orders/batch-retrieve", json={
+        "order_ids": refunded + returns + [orders[0]["id"]]}), "orders")  # fmt: skip
+    assert {order["id"] for order in batch} == set(refunded + returns + [orders[0]["id"]])
+
+    payments += _items(calls.all_pages("GET", "/v2/payments", params={
+        "updated_at_begin_time": week["start_at"], "updated_at_end_time": week["end_at"],
+        "sort_field": "UPDATED_AT", "sort_order": "ASC"}), "payments")  # fmt: skip
+    payments += _items(calls.all_pages("GET", "/v2/payments", params={
+        "location_id": ids[1], "is_offline_payment": "true", "sort_field": "OFFLINE_CREATED_AT"}), "payments")  # fmt: skip
+    refunds = _items(calls.all_pages("GET", "/v2/refunds", params={"limit": 30}), "refunds")
+    calls.all_pages(
+        "GET", "/v2/refunds", params={"location_id": ids[2], "sort_order": "ASC", "status": "COMPLETED"}
+    )
+
+    catalog = _items(calls.all_pages("GET", "/v2/catalog/list"), "objects")
+    variations = _items(
+        calls.all_pages("GET", "/v2/catalog/list", params={"types": "item_variation,TAX"}), "objects"
+    )
+    customers = _items(
+        calls.all_pages("GET", "/v2/customers", params={"limit": 100, "count": "true"}), "customers"
+    )
+    calls.all_pages(
+        "GET", "/v2/customers", params={"sort_field": "CREATED_AT", "sort_order": "DESC", "limit": 37}
+    )
+    calls.all_pages("POST", "/v2/customers/search", json={
+        "limit": 50, "query": {"filter": {"created_at": {"start_at": "2025-01-01T00:00:00Z"}},
+                               "sort": {"field": "CREATED_AT", "order": "ASC"}}})  # fmt: skip
+
+    # The pages covered every kind of object the contract describes, not just the easy ones.
+    assert calls.pages > 40
+    assert {"ITEM", "CATEGORY", "TAX", "DISCOUNT"} <= {obj["type"] for obj in catalog}
+    assert {"ITEM_VARIATION", "TAX"} == {obj["type"] for obj in variations}
+    assert len(customers) == 3 * 150 or all(c["created_at"] <= "2026-10-20T12:00:00.000Z" for c in customers)
+    assert {payment["source_type"] for payment in payments} == {"CARD", "CASH"}
+    assert any(payment.get("offline_payment_details") for payment in payments)
+    assert any(payment.get("tip_money") for payment in payments)
+    assert any(payment.get("refund_ids") for payment in payments)
+    assert refunded and returns and refunds
+    assert any(order.get("discounts") for order in orders)
+    assert any(order["state"] == "COMPLETED" and order["updated_at"] > order["closed_at"] for order in orders)
+
+
+def test_the_sdk_pages_through_orders_and_payments(square):
+    """The official client, not just its types: search pages with cursors, and the payments pager."""
+    from square import Square
+
+    client = Square(token=square.token, base_url=square.base_url, timeout=30)
+    location_ids = [location.id for location in client.locations.list().locations]
+    seen, cursor = [], None
+    query = {"filter": {"date_time_filter": {"created_at": {"start_at": "2026-10-03T00:00:00Z",
+                                                            "end_at": "2026-10-05T00:00:00Z"}}},
+             "sort": {"sort_field": "CREATED_AT", "sort_order": "ASC"}}  # fmt: skip
+    while True:
+        page = client.orders.search(
+            location_ids=location_ids, query=query, limit=50, **({"cursor": cursor} if cursor else {})
+        )
+        seen += [order.id for order in page.orders or []]
+        cursor = page.cursor
+        if not cursor:
+            break
+    truth = square.truth(
+        "orders", dt.datetime(2026, 10, 3, tzinfo=dt.UTC), dt.datetime(2026, 10, 5, tzinfo=dt.UTC)
+    )
+    assert sorted(seen) == sorted(row["id"] for row in truth) and len(seen) == len(set(seen)) > 100
+    payments = [p.id for p in client.payments.list(location_id=location_ids[0], begin_time="2026-10-03T00:00:00Z",
+                                                   end_time="2026-10-05T00:00:00Z", limit=20)]  # fmt: skip
+    truth_payments = square.truth("payments", dt.datetime(2026, 10, 3, tzinfo=dt.UTC),
+                                  dt.datetime(2026, 10, 5, tzinfo=dt.UTC))  # fmt: skip
+    assert sorted(payments) == sorted(p["id"] for p in truth_payments if p["location_id"] == location_ids[0])
