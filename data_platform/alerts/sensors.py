@@ -16,6 +16,7 @@ import json
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from dagster import (
     AssetCheckSeverity,
@@ -27,6 +28,7 @@ from dagster import (
     EventRecordsFilter,
     MetadataValue,
     RunFailureSensorContext,
+    RunShardedEventsCursor,
     SensorDefinition,
     SensorEvaluationContext,
     SensorResult,
@@ -121,9 +123,15 @@ def _deliver(context, destinations: AlertDestinations, alert: Alert) -> list[Del
 
 @dataclass
 class EventCursor:
-    """Last storage id read, and what is failing right now (key -> severity)."""
+    """Where reading stopped, and what is failing right now (key -> severity).
 
-    after_storage_id: int | None = None
+    Position is an event timestamp, not a storage id: the default SQLite instance keeps check evaluations in one
+    database per run, whose ids are not comparable across runs. Events in the last OVERLAP_SECONDS are re-read
+    on the next tick and skipped by identity, so none is lost or handled twice.
+    """
+
+    after_timestamp: float | None = None
+    seen: dict[str, float] = field(default_factory=dict)  # identity -> timestamp, within the overlap
     failing: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -131,37 +139,51 @@ class EventCursor:
         if not raw:
             return cls()
         data = json.loads(raw)
-        return cls(after_storage_id=data.get("after_storage_id"), failing=dict(data.get("failing", {})))
+        return cls(data.get("after_timestamp"), dict(data.get("seen", {})), dict(data.get("failing", {})))
 
     def dump(self) -> str:
         return json.dumps(
-            {"after_storage_id": self.after_storage_id, "failing": self.failing}, sort_keys=True
+            {"after_timestamp": self.after_timestamp, "seen": self.seen, "failing": self.failing},
+            sort_keys=True,
         )
+
+
+OVERLAP_SECONDS = 5.0
+
+
+def _identity(record: EventLogRecord) -> str:
+    return f"{record.run_id or '-'}/{record.storage_id}"
 
 
 def _new_records(
     context: SensorEvaluationContext, event_type: DagsterEventType, cursor: EventCursor, lookback_hours: int
 ) -> list[EventLogRecord]:
-    if cursor.after_storage_id is None:
-        # First tick: look back a bounded window rather than replaying the whole history as alerts.
-        records_filter = EventRecordsFilter(event_type, after_timestamp=time.time() - lookback_hours * 3600)
-    else:
-        records_filter = EventRecordsFilter(event_type, after_cursor=cursor.after_storage_id)
-    return list(
-        context.instance.event_log_storage.get_event_records(
-            records_filter, limit=MAX_EVENTS_PER_TICK, ascending=True
-        )
+    # First tick: look back a bounded window rather than replaying the whole history as alerts.
+    start = (
+        cursor.after_timestamp if cursor.after_timestamp is not None else time.time() - lookback_hours * 3600
     )
+    since = start - OVERLAP_SECONDS
+    records_filter = EventRecordsFilter(
+        event_type,
+        after_timestamp=since,
+        # Ignored by consolidated storages (PostgreSQL); tells SQLite which per-run databases to open.
+        after_cursor=RunShardedEventsCursor(id=0, run_updated_after=datetime.fromtimestamp(since, tz=UTC)),
+    )
+    records = context.instance.event_log_storage.get_event_records(
+        records_filter, limit=MAX_EVENTS_PER_TICK, ascending=True
+    )
+    fresh = [r for r in records if _identity(r) not in cursor.seen]
+    return sorted(fresh, key=lambda r: (r.timestamp, r.storage_id))
 
 
 def _advance(cursor: EventCursor, records: Iterable[EventLogRecord], context) -> None:
-    ids = [r.storage_id for r in records]
-    if ids:
-        cursor.after_storage_id = max(ids)
-    elif cursor.after_storage_id is None:
-        # Nothing in the look-back window: start from the newest event of any kind so the window is not re-read.
-        latest = context.instance.event_log_storage.get_maximum_record_id()
-        cursor.after_storage_id = latest or 0
+    records = list(records)
+    if cursor.after_timestamp is None:
+        cursor.after_timestamp = time.time() - OVERLAP_SECONDS
+    if records:
+        cursor.after_timestamp = max(cursor.after_timestamp, max(r.timestamp for r in records))
+    seen = {**cursor.seen, **{_identity(r): r.timestamp for r in records}}
+    cursor.seen = {k: t for k, t in seen.items() if t > cursor.after_timestamp - 2 * OVERLAP_SECONDS}
 
 
 # -- sensors ----------------------------------------------------------------------------------------------------
