@@ -58,6 +58,11 @@ def render_workspace(path: Path, ports: Mapping[str, int]) -> None:
     path.write_text(yaml.safe_dump(workspace, sort_keys=False))
 
 
+# Steps (the asset and its checks) run in the run's own process: on a 2-core machine a subprocess per step,
+# each importing the definitions again, costs more than the work. Deployed runs keep the default executor.
+IN_PROCESS = {"execution": {"config": {"in_process": {}}}}
+
+
 class GraphQLError(AssertionError):
     pass
 
@@ -151,6 +156,32 @@ class Stack:
             if status["required"]
         }
 
+    def wait_for_healthy_daemon(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        statuses: dict[str, bool] = {}
+        while time.monotonic() < deadline:
+            statuses = self.daemon_statuses()
+            if statuses and all(statuses.values()):
+                return
+            time.sleep(1)
+        raise TimeoutError(f"daemons not healthy within {timeout}s: {statuses}")
+
+    def instigator_statuses(self) -> dict[str, str]:
+        """'<location>/<schedule or sensor>' -> RUNNING | STOPPED."""
+        data = self.graphql(
+            """{ workspaceOrError { ... on Workspace { locationEntries { name locationOrLoadError {
+                 ... on RepositoryLocation { repositories {
+                   sensors { name sensorState { status } } schedules { name scheduleState { status } } } } } } } } }"""
+        )
+        statuses = {}
+        for entry in data["workspaceOrError"]["locationEntries"]:
+            for repository in (entry["locationOrLoadError"] or {}).get("repositories", []):
+                for sensor in repository["sensors"]:
+                    statuses[f"{entry['name']}/{sensor['name']}"] = sensor["sensorState"]["status"]
+                for schedule in repository["schedules"]:
+                    statuses[f"{entry['name']}/{schedule['name']}"] = schedule["scheduleState"]["status"]
+        return statuses
+
     def asset_job_name(self, location: str, asset_key: list[str]) -> str:
         data = self.graphql(
             """query($key: AssetKeyInput!) { assetNodeOrError(assetKey: $key) {
@@ -177,6 +208,7 @@ class Stack:
                         "assetSelection": [{"path": asset_key}],
                     },
                     "executionMetadata": {"tags": [{"key": "dagster/partition", "value": partition}]},
+                    "runConfigData": IN_PROCESS,
                 }
             },
         )
@@ -190,13 +222,19 @@ class Stack:
                  __typename ... on LaunchBackfillSuccess { backfillId }
                  ... on PythonError { message } ... on UnauthorizedError { message }
                  ... on PartitionSetNotFoundError { message } ... on InvalidSubsetError { message } } }""",
-            {"params": {"assetSelection": [{"path": asset_key}], "partitionNames": partitions}},
+            {
+                "params": {
+                    "assetSelection": [{"path": asset_key}],
+                    "partitionNames": partitions,
+                    "runConfigData": IN_PROCESS,
+                }
+            },
         )
         result = data["launchPartitionBackfill"]
         assert result["__typename"] == "LaunchBackfillSuccess", f"launchPartitionBackfill failed: {result}"
         return result["backfillId"]
 
-    def wait_for_run(self, run_id: str, timeout: float = 120) -> str:
+    def wait_for_run(self, run_id: str, timeout: float = 180) -> str:
         deadline = time.monotonic() + timeout
         status = "?"
         while time.monotonic() < deadline:
@@ -210,7 +248,7 @@ class Stack:
             time.sleep(1)
         raise TimeoutError(f"run {run_id} still {status} after {timeout}s")
 
-    def wait_for_backfill(self, backfill_id: str, timeout: float = 150) -> tuple[str, list[str]]:
+    def wait_for_backfill(self, backfill_id: str, timeout: float = 180) -> tuple[str, list[str]]:
         deadline = time.monotonic() + timeout
         status = "?"
         while time.monotonic() < deadline:
@@ -293,8 +331,14 @@ def base_environment(postgres: Postgres, dagster_home: Path, extra: Mapping[str,
 
 
 @contextlib.contextmanager
-def deployed_stack(postgres: Postgres, workdir: Path, app_env: Mapping[str, str]) -> Iterator[Stack]:
-    """Bring the whole topology up against `postgres`; tear it down in reverse order on exit."""
+def deployed_stack(
+    postgres: Postgres, workdir: Path, app_env: Mapping[str, str], *, pause_automation: bool = False
+) -> Iterator[Stack]:
+    """Bring the whole topology up against `postgres`; tear it down in reverse order on exit.
+
+    `pause_automation` stops every schedule and sensor (deploy/pause_automation.py, as after a staging deploy)
+    before the daemon starts, so the only runs are the ones the caller launches.
+    """
     dagster_home = workdir / "dagster_home"
     logs = workdir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
@@ -324,11 +368,6 @@ def deployed_stack(postgres: Postgres, workdir: Path, app_env: Mapping[str, str]
         for server in code_servers.values():
             wait_for_port(server.port, timeout=60, process=server.process)
 
-        daemon = spawn(
-            [str(BIN / "dagster-daemon"), "run", "-w", str(workspace_path)], env, logs / "daemon.log"
-        )
-        stack.processes["daemon"] = daemon
-        stack_of_processes.callback(stop, daemon, 20)
         stack.processes["webserver"] = stack_of_processes.enter_context(
             running(
                 [
@@ -347,4 +386,21 @@ def deployed_stack(postgres: Postgres, workdir: Path, app_env: Mapping[str, str]
             )
         )
         stack.wait_until_loaded(list(code_servers))
+        if pause_automation:
+            # Before the daemon's first tick: schedules and sensors are RUNNING by default in code.
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(REPO_ROOT / "deploy" / "pause_automation.py"),
+                    "--url",
+                    stack.webserver_url,
+                ],
+                check=True,
+                capture_output=True,
+            )
+        daemon = spawn(
+            [str(BIN / "dagster-daemon"), "run", "-w", str(workspace_path)], env, logs / "daemon.log"
+        )
+        stack.processes["daemon"] = daemon
+        stack_of_processes.callback(stop, daemon, 20)
         yield stack

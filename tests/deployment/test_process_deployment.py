@@ -20,7 +20,7 @@ from dagster import DagsterEventType
 from tests.deployment.stack import DOCKER_DIR, deployed_stack
 from tests.support.postgres import find_server_binaries, postgres_server
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(480)]
 
 ORDERS = ["square", "raw", "orders"]
 ORDERS_KEY_IN_STORAGE = '["square", "raw", "orders"]'  # AssetKey.to_string(), the event_logs.asset_key column
@@ -87,7 +87,14 @@ def test_deployed_stack_runs_partitions_backfills_and_survives_a_redeploy(postgr
             "SQUARE_PARTITIONS_START_DATE": start.isoformat(),
             "REPORTING_TIMEZONE": TIMEZONE,
         }
-        with deployed_stack(postgres, tmp_path / "deploy", app_env) as stack:
+        with deployed_stack(postgres, tmp_path / "deploy", app_env, pause_automation=True) as stack:
+            # deploy/pause_automation.py stopped every schedule and sensor before the daemon started (as after
+            # a staging deploy), so the only runs are the ones this test launches.
+            automation = stack.instigator_statuses()
+            assert automation, "expected schedules and sensors in the workspace"
+            assert set(automation.values()) == {"STOPPED"}, automation
+            stack.wait_for_healthy_daemon()
+
             # The webserver runs the instance docker/dagster.yaml describes (queue limits and pools included).
             instance = stack.graphql(
                 "{ instance { runQueuingSupported runLauncher { name }"
@@ -105,30 +112,32 @@ def test_deployed_stack_runs_partitions_backfills_and_survives_a_redeploy(postgr
                 "poolGranularity": deployed["pools"]["granularity"],
                 "defaultPoolLimit": deployed["pools"]["default_limit"],
             }
-            assert all(stack.daemon_statuses().values()), stack.daemon_statuses()
 
-            # 1. One partition, launched like the UI's "Materialize" button.
+            # 1. A partition-range backfill (the daemon picks it up on its next tick) and, meanwhile, one
+            #    partition launched like the UI's "Materialize" button.
+            backfill_id = stack.launch_backfill(ORDERS, backfill_days)
             run_id = stack.launch_partition_run(DOMAIN, ORDERS, single_day)
             assert stack.wait_for_run(run_id) == "SUCCESS"
             assert run_status_in_postgres(postgres, run_id) == "SUCCESS"
             assert materialized_partitions(postgres, [run_id]) == {single_day}
             assert lake_order_ids(lake_root, single_day) == truth_order_ids(square, single_day)
 
-            # 2. A partition-range backfill: the daemon turns it into ONE run (single-run backfill policy).
-            backfill_id = stack.launch_backfill(ORDERS, backfill_days)
+            # 2. Redeploy one code location: while it is down, the other location, the daemon (finishing the
+            #    backfill) and the instance keep working.
+            assert stack.stop_code_server(REDEPLOYED) in (0, -signal.SIGTERM)
+            assert stack.reload_location(REDEPLOYED).startswith("ERROR")
+            assert stack.location_statuses()[DOMAIN] == "LOADED"
+            run_during_redeploy = stack.launch_partition_run(DOMAIN, ORDERS, redeploy_day)
+
             status, backfill_runs = stack.wait_for_backfill(backfill_id)
             assert status == "COMPLETED_SUCCESS"
+            # Single-run backfill policy: the whole range in ONE run.
             assert len(backfill_runs) == 1, f"expected one run for the range, got {backfill_runs}"
             assert run_status_in_postgres(postgres, backfill_runs[0]) == "SUCCESS"
             tags = dict(postgres.query("SELECT key, value FROM run_tags WHERE run_id = %s", backfill_runs[0]))
             assert tags["dagster/backfill"] == backfill_id
-            assert (
-                tags["dagster/asset_partition_range_start"],
-                tags["dagster/asset_partition_range_end"],
-            ) == (
-                backfill_days[0],
-                backfill_days[-1],
-            )
+            range_tags = ("dagster/asset_partition_range_start", "dagster/asset_partition_range_end")
+            assert (tags[range_tags[0]], tags[range_tags[1]]) == (backfill_days[0], backfill_days[-1])
             assert materialized_partitions(postgres, backfill_runs) == set(backfill_days)
             for day in backfill_days:
                 assert lake_order_ids(lake_root, day) == truth_order_ids(square, day)
@@ -138,28 +147,25 @@ def test_deployed_stack_runs_partitions_backfills_and_survives_a_redeploy(postgr
                     "SELECT DISTINCT dagster_event_type FROM event_logs WHERE run_id = %s", backfill_runs[0]
                 )
             }
-            expected_events = {
+            expected = {
                 DagsterEventType.RUN_START,
                 DagsterEventType.STEP_SUCCESS,
                 DagsterEventType.RUN_SUCCESS,
             }
-            assert {event.value for event in expected_events} <= event_types
+            assert {event.value for event in expected} <= event_types
 
-            # 3. Redeploy one code location: while it is down the other location and the instance keep working.
-            assert stack.stop_code_server(REDEPLOYED) in (0, -signal.SIGTERM)
-            assert stack.reload_location(REDEPLOYED).startswith("ERROR")
-            assert stack.location_statuses()[DOMAIN] == "LOADED"
-            run_during_redeploy = stack.launch_partition_run(DOMAIN, ORDERS, redeploy_day)
             assert stack.wait_for_run(run_during_redeploy) == "SUCCESS"
             assert materialized_partitions(postgres, [run_during_redeploy]) == {redeploy_day}
             assert all(stack.daemon_statuses().values()), stack.daemon_statuses()
 
+            # 3. The redeployed location comes back on its port and the webserver picks it up.
             stack.start_code_server(REDEPLOYED)
             stack.wait_until_loaded([REDEPLOYED])
             assert set(stack.location_statuses().values()) == {"LOADED"}
+            # The run history, served from PostgreSQL, survived the redeploy: exactly our runs, all successful.
             runs = stack.graphql("{ runsOrError { ... on Runs { results { runId status } } } }")
-            assert {run["status"] for run in runs["runsOrError"]["results"]} == {"SUCCESS"}
-            assert len(runs["runsOrError"]["results"]) == 3
+            statuses = {run["runId"]: run["status"] for run in runs["runsOrError"]["results"]}
+            assert statuses == dict.fromkeys([run_id, *backfill_runs, run_during_redeploy], "SUCCESS")
 
         # 4. Everything stopped on SIGTERM (no SIGKILL needed) and let go of its database connections.
         stopped = {**stack.processes, **{name: s.process for name, s in stack.code_servers.items()}}
