@@ -193,7 +193,9 @@ class Stack:
         assert node["repository"]["location"]["name"] == location
         return next(name for name in node["jobNames"] if name.startswith("__ASSET_JOB"))
 
-    def launch_partition_run(self, location: str, asset_key: list[str], partition: str) -> str:
+    def launch_partition_run(
+        self, location: str, asset_key: list[str], partition: str, tags: Mapping[str, str] | None = None
+    ) -> str:
         data = self.graphql(
             """mutation($params: ExecutionParams!) { launchRun(executionParams: $params) {
                  __typename ... on LaunchRunSuccess { run { runId } }
@@ -207,7 +209,12 @@ class Stack:
                         "jobName": self.asset_job_name(location, asset_key),
                         "assetSelection": [{"path": asset_key}],
                     },
-                    "executionMetadata": {"tags": [{"key": "dagster/partition", "value": partition}]},
+                    "executionMetadata": {
+                        "tags": [
+                            {"key": key, "value": value}
+                            for key, value in {**(tags or {}), "dagster/partition": partition}.items()
+                        ]
+                    },
                     "runConfigData": IN_PROCESS,
                 }
             },

@@ -27,6 +27,8 @@ ORDERS_KEY_IN_STORAGE = '["square", "raw", "orders"]'  # AssetKey.to_string(), t
 DOMAIN = "square_sales"
 REDEPLOYED = "data_platform"
 TIMEZONE = "America/New_York"
+# The run tag docker/dagster.yaml limits to one run at a time (DuckDB has a single writer).
+WRITER_TAG = {"platform/duckdb-writer": "deployment-test"}
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +73,7 @@ def test_deployed_stack_runs_partitions_backfills_and_survives_a_redeploy(postgr
 
     today = datetime.now(ZoneInfo(TIMEZONE)).date()
     start = today - timedelta(days=6)
+    writer_day = (today - timedelta(days=5)).isoformat()
     single_day = (today - timedelta(days=4)).isoformat()
     backfill_days = [(today - timedelta(days=n)).isoformat() for n in (3, 2)]
     redeploy_day = (today - timedelta(days=1)).isoformat()
@@ -113,10 +116,12 @@ def test_deployed_stack_runs_partitions_backfills_and_survives_a_redeploy(postgr
                 "defaultPoolLimit": deployed["pools"]["default_limit"],
             }
 
-            # 1. A partition-range backfill (the daemon picks it up on its next tick) and, meanwhile, one
-            #    partition launched like the UI's "Materialize" button.
+            # 1. A partition-range backfill (the daemon picks it up on its next tick) and, meanwhile, single
+            #    partitions launched like the UI's "Materialize" button. Two of them carry the DuckDB-writer tag:
+            #    the queue must run them one after the other.
             backfill_id = stack.launch_backfill(ORDERS, backfill_days)
-            run_id = stack.launch_partition_run(DOMAIN, ORDERS, single_day)
+            run_id = stack.launch_partition_run(DOMAIN, ORDERS, single_day, WRITER_TAG)
+            other_writer = stack.launch_partition_run(DOMAIN, ORDERS, writer_day, WRITER_TAG)
             assert stack.wait_for_run(run_id) == "SUCCESS"
             assert run_status_in_postgres(postgres, run_id) == "SUCCESS"
             assert materialized_partitions(postgres, [run_id]) == {single_day}
@@ -154,6 +159,14 @@ def test_deployed_stack_runs_partitions_backfills_and_survives_a_redeploy(postgr
             }
             assert {event.value for event in expected} <= event_types
 
+            assert stack.wait_for_run(other_writer) == "SUCCESS"
+            assert materialized_partitions(postgres, [other_writer]) == {writer_day}
+            writers = postgres.query(
+                "SELECT start_time, end_time FROM runs WHERE run_id = ANY(%s) ORDER BY start_time",
+                [run_id, other_writer],
+            )
+            assert writers[0][1] <= writers[1][0], f"DuckDB-writer runs overlapped: {writers}"
+
             assert stack.wait_for_run(run_during_redeploy) == "SUCCESS"
             assert materialized_partitions(postgres, [run_during_redeploy]) == {redeploy_day}
             assert all(stack.daemon_statuses().values()), stack.daemon_statuses()
@@ -165,7 +178,8 @@ def test_deployed_stack_runs_partitions_backfills_and_survives_a_redeploy(postgr
             # The run history, served from PostgreSQL, survived the redeploy: exactly our runs, all successful.
             runs = stack.graphql("{ runsOrError { ... on Runs { results { runId status } } } }")
             statuses = {run["runId"]: run["status"] for run in runs["runsOrError"]["results"]}
-            assert statuses == dict.fromkeys([run_id, *backfill_runs, run_during_redeploy], "SUCCESS")
+            ours = [run_id, other_writer, *backfill_runs, run_during_redeploy]
+            assert statuses == dict.fromkeys(ours, "SUCCESS")
 
         # 4. Everything stopped on SIGTERM (no SIGKILL needed) and let go of its database connections.
         stopped = {**stack.processes, **{name: s.process for name, s in stack.code_servers.items()}}
