@@ -43,7 +43,7 @@ class SquareSalesSettings:
     retry_max_seconds: float
 
 
-def _timezone(environ: Mapping[str, str], name: str) -> str:
+def _timezone_setting(environ: Mapping[str, str], name: str) -> str:
     value = (environ.get(name) or DEFAULTS[name]).strip()
     try:
         ZoneInfo(value)
@@ -54,7 +54,7 @@ def _timezone(environ: Mapping[str, str], name: str) -> str:
     return value
 
 
-def _iso_date(environ: Mapping[str, str], name: str) -> date:
+def _date_setting(environ: Mapping[str, str], name: str) -> date:
     value = (environ.get(name) or DEFAULTS[name]).strip()
     try:
         return date.fromisoformat(value)
@@ -62,7 +62,7 @@ def _iso_date(environ: Mapping[str, str], name: str) -> date:
         raise ConfigError(f"{name}={value!r} is not a date; expected YYYY-MM-DD.") from None
 
 
-def _cron(environ: Mapping[str, str], name: str) -> str:
+def _cron_setting(environ: Mapping[str, str], name: str) -> str:
     from dagster._utils.schedules import is_valid_cron_string  # the same check Dagster applies later
 
     value = (environ.get(name) or DEFAULTS[name]).strip()
@@ -75,15 +75,15 @@ def load_square_sales_settings(environ: Mapping[str, str] | None = None) -> Squa
     """Validate the domain's settings. Raises ConfigError naming the first bad variable."""
     environ = os.environ if environ is None else environ
     return SquareSalesSettings(
-        reporting_timezone=_timezone(environ, "REPORTING_TIMEZONE"),
-        partitions_start_date=_iso_date(environ, "SQUARE_PARTITIONS_START_DATE"),
+        reporting_timezone=_timezone_setting(environ, "REPORTING_TIMEZONE"),
+        partitions_start_date=_date_setting(environ, "SQUARE_PARTITIONS_START_DATE"),
         backfill_window_days=positive_int(environ, "BACKFILL_WINDOW_DAYS", DEFAULTS["BACKFILL_WINDOW_DAYS"]),
-        backfill_schedule_cron=_cron(environ, "BACKFILL_SCHEDULE_CRON"),
+        backfill_schedule_cron=_cron_setting(environ, "BACKFILL_SCHEDULE_CRON"),
         change_sensor_interval_seconds=positive_int(
             environ, "CHANGE_SENSOR_INTERVAL_SECONDS", DEFAULTS["CHANGE_SENSOR_INTERVAL_SECONDS"], minimum=10
         ),
         audit_days=positive_int(environ, "AUDIT_DAYS", DEFAULTS["AUDIT_DAYS"]),
-        audit_schedule_cron=_cron(environ, "AUDIT_SCHEDULE_CRON"),
+        audit_schedule_cron=_cron_setting(environ, "AUDIT_SCHEDULE_CRON"),
         request_timeout_seconds=positive_float(
             environ, "SQUARE_REQUEST_TIMEOUT_SECONDS", DEFAULTS["SQUARE_REQUEST_TIMEOUT_SECONDS"], minimum=1.0
         ),
