@@ -220,7 +220,12 @@ class SquareApi:
                 return
 
     def search_orders(
-        self, location_ids: list[str], query: dict[str, Any], *, return_entries: bool = False
+        self,
+        location_ids: list[str],
+        query: dict[str, Any],
+        *,
+        return_entries: bool = False,
+        limit: int | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Pages of POST /v2/orders/search. A cursor is sent with the original query, never as null."""
         if not 0 < len(location_ids) <= MAX_LOCATIONS_PER_SEARCH:

@@ -5,8 +5,9 @@ Each tick asks Square for orders, payments and refunds *updated* since the curso
 consecutive days that lie outside the backfill window (the window schedule re-pulls the recent days anyway). An
 order uploaded nine days late, or refunded a month later, is re-pulled with no manual step.
 
-The cursor holds the newest ``updated_at`` seen per entity and is stored by Dagster, so it survives restarts. On the
-very first tick it starts a day before the backfill window: older history is the job of the initial backfill.
+The cursor holds the newest ``updated_at`` seen per entity and is stored by Dagster, so it survives restarts. The
+very first tick only records where Square is now (the newest ``updated_at`` per entity, a few one-object requests):
+history is the job of the initial backfill, and the cursor never depends on this machine's clock.
 """
 
 import hashlib
@@ -63,6 +64,29 @@ def _updated_since(api: SquareApi, entity: str, location_ids: list[str], since: 
             yield from page.get(entity) or []
 
 
+def baseline_cursor(api: SquareApi, location_ids: list[str]) -> dict[str, str]:
+    """The newest updated_at Square holds per entity (one object per query, newest first)."""
+    newest = dict.fromkeys(ENTITIES, datetime(1970, 1, 1, tzinfo=UTC))
+
+    def consider(entity: str, objects: list[dict]) -> None:
+        for obj in objects:
+            newest[entity] = max(newest[entity], _parse(obj["updated_at"]))
+
+    query = {"sort": {"sort_field": "UPDATED_AT", "sort_order": "DESC"}}
+    for batch in location_batches(location_ids):
+        consider("orders", next(api.search_orders(batch, query, limit=1)).get("orders") or [])
+    for entity in ("payments", "refunds"):
+        for location_id in location_ids:
+            params = {
+                "sort_field": "UPDATED_AT",
+                "sort_order": "DESC",
+                "location_id": location_id,
+                "limit": 1,
+            }
+            consider(entity, next(api.list_pages(f"v2/{entity}", params)).get(entity) or [])
+    return {entity: moment.isoformat() for entity, moment in newest.items()}
+
+
 def find_changed_days(
     api: SquareApi, location_ids: list[str], cursor: dict[str, str], timezone: str
 ) -> tuple[dict[str, set[date]], dict[str, str]]:
@@ -98,16 +122,20 @@ def build_late_change_sensor(window_days: int, interval_seconds: int) -> SensorD
     )
     def square_raw_late_change_sensor(context: SensorEvaluationContext, square: SquareClientResource):
         now = datetime.now(UTC)
-        if context.cursor:
-            cursor = orjson.loads(context.cursor)
-        else:
-            # A day of overlap with the window, so a change made just before the first tick is not lost.
-            start = (now - timedelta(days=window_days + 1)).isoformat()
-            cursor = dict.fromkeys(ENTITIES, start)
         timezone = daily_partitions.timezone
         with square.open() as api:
             location_ids = [location["id"] for location in api.list_locations()]
-            changed, new_cursor = find_changed_days(api, location_ids, cursor, timezone)
+            if not context.cursor:
+                cursor = orjson.dumps(
+                    baseline_cursor(api, location_ids), option=orjson.OPT_SORT_KEYS
+                ).decode()
+                return SensorResult(
+                    skip_reason=SkipReason(
+                        "First tick: recorded Square's newest changes as the starting point."
+                    ),
+                    cursor=cursor,
+                )
+            changed, new_cursor = find_changed_days(api, location_ids, orjson.loads(context.cursor), timezone)
         window = set(window_partition_keys(now, window_days))
         valid = set(daily_partitions.get_partition_keys(current_time=now))
         keys = {d.isoformat() for days in changed.values() for d in days}

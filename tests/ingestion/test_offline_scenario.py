@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import orjson
 import pytest
 from dagster import (
     AssetSelection,
@@ -103,7 +104,8 @@ def test_late_uploads_reach_the_lake_through_schedule_and_sensor(scenario):
     # The sensor's first tick at T0 sets its cursor.
     tick = sensor.evaluate_tick(build_sensor_context(instance=instance, resources={"square": square}))
     cursor = tick.cursor
-    assert cursor
+    assert cursor and not tick.run_requests
+    assert max(dt.datetime.fromisoformat(v) for v in orjson.loads(cursor).values()) <= t0
 
     # 2. Three days pass: offline registers upload, customers get refunds.
     t1 = handle.set_clock(dt.datetime.now(dt.UTC))
