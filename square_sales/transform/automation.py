@@ -33,18 +33,17 @@ square_dbt_automation_sensor = AutomationConditionSensorDefinition(
 )
 
 _FULL_REFRESH = {"config": {"full_refresh": True}}
+# Passed explicitly when launching over a partition range: a job's own config applies per single partition key.
+FULL_REFRESH_RUN_CONFIG = {
+    "ops": {"square_dbt_daily_models": _FULL_REFRESH, "square_dbt_reference_models": _FULL_REFRESH}
+}
 
 rebuild_warehouse_job = define_asset_job(
     "rebuild_warehouse",
     selection=dbt_models,
     partitions_def=daily_partitions,
     tags=WAREHOUSE_WRITER_TAG,
-    config={
-        "ops": {
-            "square_dbt_daily_models": _FULL_REFRESH,
-            "square_dbt_reference_models": _FULL_REFRESH,
-        }
-    },
+    config=FULL_REFRESH_RUN_CONFIG,
     description=(
         "Rebuild every dbt model from the lake alone (dbt build --full-refresh), no call to Square. Launch it "
         "over the whole partition range: `python -m square_sales.transform.rebuild_warehouse`."

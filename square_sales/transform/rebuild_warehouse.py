@@ -26,15 +26,18 @@ def full_range_tags(partition_keys: list[str]) -> dict[str, str]:
 def main() -> int:
     from square_sales.definitions import defs
     from square_sales.partitions import daily_partitions
+    from square_sales.transform.automation import FULL_REFRESH_RUN_CONFIG
 
-    job = defs.get_job_def("rebuild_warehouse")
+    job = defs.resolve_job_def("rebuild_warehouse")
     tags = full_range_tags(daily_partitions.get_partition_keys())
     print(
         f"Rebuilding the warehouse from the lake for {tags[ASSET_PARTITION_RANGE_START_TAG]}.."
         f"{tags[ASSET_PARTITION_RANGE_END_TAG]} ..."
     )
     with DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False)
+        result = job.execute_in_process(
+            run_config=FULL_REFRESH_RUN_CONFIG, instance=instance, tags=tags, raise_on_error=False
+        )
     print(f"Run {result.run_id}: {'succeeded' if result.success else 'FAILED'}")
     return 0 if result.success else 1
 
