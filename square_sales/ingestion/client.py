@@ -20,6 +20,7 @@ import contextlib
 import random
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -210,14 +211,19 @@ class SquareApi:
     # -- paging ------------------------------------------------------------------------------------------------
 
     def _pages(self, fetch: Callable[[str | None], dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        cursor = None
-        while True:
-            page = fetch(cursor)
-            self.stats.pages += 1
-            yield page
-            cursor = page.get("cursor")
-            if not cursor:
-                return
+        """Follow the cursor, fetching the next page in the background while the caller processes this one.
+
+        Waiting for Square (network, its work) then overlaps with parsing and writing; at most two pages are in
+        memory at once.
+        """
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="square-page") as prefetcher:
+            pending = prefetcher.submit(fetch, None)
+            while pending is not None:
+                page = pending.result()
+                self.stats.pages += 1
+                cursor = page.get("cursor")
+                pending = prefetcher.submit(fetch, cursor) if cursor else None
+                yield page
 
     def search_orders(
         self,
@@ -225,7 +231,6 @@ class SquareApi:
         query: dict[str, Any],
         *,
         return_entries: bool = False,
-        limit: int | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Pages of POST /v2/orders/search. A cursor is sent with the original query, never as null."""
         if not 0 < len(location_ids) <= MAX_LOCATIONS_PER_SEARCH:
