@@ -2,7 +2,9 @@
 {#- A sales order's total is its lines' totals plus service charges and tip: a parse or consolidation error
     (a line counted twice, a stale version of the order) shows up here. -#}
 with lines as (
-    select order_id, sum(total_amount) as lines_total
+    select
+        order_id,
+        sum(total_amount) as lines_total
     from {{ ref('fct_order_line_items') }}
     where line_type = 'sale'
     group by order_id

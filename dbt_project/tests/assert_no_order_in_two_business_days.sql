@@ -11,4 +11,7 @@ left join {{ ref('dim_locations') }} as locations on orders.location_id = locati
 group by orders.order_id
 having
     count(*) > 1
-    or bool_or(orders.business_date != cast(timezone(coalesce(locations.timezone, orders.location_timezone), orders.created_at) as date))
+    or bool_or(
+        orders.business_date
+        != cast(timezone(coalesce(locations.timezone, orders.location_timezone), orders.created_at) as date)
+    )

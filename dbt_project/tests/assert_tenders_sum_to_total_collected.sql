@@ -2,14 +2,20 @@
 {#- Every completed sale is paid in full: per location-day, the completed payments of completed orders add up
     to what those orders charged. A missing (not yet uploaded) or duplicated tender shows up here. -#}
 with paid as (
-    select order_id, sum(total_amount) as paid_amount
+    select
+        order_id,
+        sum(total_amount) as paid_amount
     from {{ ref('fct_payments') }}
     where payment_status = 'COMPLETED'
     group by order_id
 ),
 
 orders as (
-    select location_id, business_date, order_id, total_amount
+    select
+        location_id,
+        business_date,
+        order_id,
+        total_amount
     from {{ ref('fct_orders') }}
     where order_state = 'COMPLETED' and not is_return_order
 )

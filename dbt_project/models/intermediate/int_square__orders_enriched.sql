@@ -1,4 +1,7 @@
 {#- Orders with their location's business day and their line totals: the unit every sales figure starts from. -#}
+{#- A location missing from the latest snapshot (opened since) falls back to the reporting zone. -#}
+{%- set location_zone = "coalesce(locations.timezone, '" ~ var('reporting_timezone') ~ "')" %}
+
 with orders as (
     select * from {{ ref('stg_square__orders') }}
 ),
@@ -26,9 +29,8 @@ line_totals as (
 
 select
     orders.*,
-    coalesce(locations.timezone, '{{ var("reporting_timezone") }}') as location_timezone,
-    {{ local_business_date('orders.created_at', "coalesce(locations.timezone, '" ~ var("reporting_timezone") ~ "')") }}
-        as business_date,
+    {{ location_zone }} as location_timezone,
+    {{ local_business_date('orders.created_at', location_zone) }} as business_date,
     cast(coalesce(line_totals.gross_sales_amount, 0) as bigint) as gross_sales_amount,
     cast(coalesce(line_totals.line_discount_amount, 0) as bigint) as line_discount_amount,
     cast(coalesce(line_totals.line_tax_amount, 0) as bigint) as line_tax_amount,

@@ -3,6 +3,9 @@
     An offline payment keeps the register's time in `created_at` / `client_created_at`; it becomes visible when
     the register uploads it, which Square records as `updated_at`. A later change (a refund) moves `updated_at`
     again, so the upload lag of a refunded offline payment is an upper bound. -#}
+{#- A location missing from the latest snapshot (opened since) falls back to the reporting zone. -#}
+{%- set location_zone = "coalesce(locations.timezone, '" ~ var('reporting_timezone') ~ "')" %}
+
 with payments as (
     select * from {{ ref('stg_square__payments') }}
 ),
@@ -21,7 +24,6 @@ select
                 (epoch(payments.updated_at) - epoch(coalesce(payments.client_created_at, payments.created_at)))
                 / 60.0
     end as upload_lag_minutes,
-    {{ local_business_date('payments.created_at', "coalesce(locations.timezone, '" ~ var("reporting_timezone") ~ "')") }}
-        as business_date
+    {{ local_business_date('payments.created_at', location_zone) }} as business_date
 from payments
 left join locations on payments.location_id = locations.location_id

@@ -26,7 +26,8 @@ order_totals as (
         any_value(currency) as currency,
         count(*) filter (where not is_return_order) as order_count,
         sum(gross_sales_amount) filter (where not is_return_order) as gross_sales,
-        sum(gross_returns_amount) filter (where is_return_order) as returns,
+        -- `returns` is Square's name for the measure, kept although it is a SQL keyword.
+        sum(gross_returns_amount) filter (where is_return_order) as returns,  -- noqa: RF04
         coalesce(sum(line_discount_amount) filter (where not is_return_order), 0)
         - coalesce(sum(returned_line_discount_amount) filter (where is_return_order), 0) as discounts,
         coalesce(sum(line_tax_amount) filter (where not is_return_order), 0)
@@ -57,11 +58,20 @@ refund_totals as (
 ),
 
 location_days as (
-    select location_id, business_date from order_totals
+    select
+        location_id,
+        business_date
+    from order_totals
     union
-    select location_id, business_date from payment_totals
+    select
+        location_id,
+        business_date
+    from payment_totals
     union
-    select location_id, business_date from refund_totals
+    select
+        location_id,
+        business_date
+    from refund_totals
 )
 
 select
@@ -71,7 +81,7 @@ select
     coalesce(order_totals.order_count, 0) as order_count,
     -- Sums of bigint are hugeint in DuckDB; minor units of a store's day fit a bigint comfortably.
     cast(coalesce(order_totals.gross_sales, 0) as bigint) as gross_sales,
-    cast(coalesce(order_totals.returns, 0) as bigint) as returns,
+    cast(coalesce(order_totals.returns, 0) as bigint) as returns,  -- noqa: RF04
     cast(coalesce(order_totals.discounts, 0) as bigint) as discounts,
     cast(
         coalesce(order_totals.gross_sales, 0)

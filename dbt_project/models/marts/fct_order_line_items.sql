@@ -6,7 +6,11 @@ with line_items as (
 ),
 
 orders as (
-    select order_id, raw_partition_date, business_date, order_state
+    select
+        order_id,
+        raw_partition_date,
+        business_date,
+        order_state
     from {{ ref('int_square__orders_enriched') }}
     where {{ raw_partition_filter() }}
 )

@@ -4,9 +4,11 @@ with source as (
 ),
 
 latest_snapshot as (
+    -- Rows of the newest snapshot only (a location missing from it was deleted), one per id.
     select * from source
-    where snapshot_at = (select max(snapshot_at) from source)
-    qualify row_number() over (partition by id order by updated_at desc nulls last, _ingested_at desc) = 1
+    qualify
+        snapshot_at = max(snapshot_at) over ()
+        and row_number() over (partition by id order by snapshot_at desc, _ingested_at desc) = 1
 ),
 
 parsed as (

@@ -16,8 +16,8 @@ select
     _ingested_at as ingested_at
 from source
 qualify row_number() over (
-    -- An order lives in one raw partition only (its created_at never changes), so ranking within the
-    -- partition loses nothing, and a filter on raw_partition_date still prunes whole files below this view.
-    partition by date, id
-    order by updated_at desc, version desc nulls last, _ingested_at desc
-) = 1
+        -- An order lives in one raw partition only (its created_at never changes), so ranking within the
+        -- partition loses nothing, and a filter on raw_partition_date still prunes whole files below this view.
+        partition by date, id
+        order by updated_at desc, version desc nulls last, _ingested_at desc
+    ) = 1

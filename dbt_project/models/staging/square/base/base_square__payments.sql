@@ -14,6 +14,6 @@ select
     _ingested_at as ingested_at
 from source
 qualify row_number() over (
-    partition by date, id
-    order by updated_at desc, version desc nulls last, _ingested_at desc
-) = 1
+        partition by date, id
+        order by updated_at desc, version desc nulls last, _ingested_at desc
+    ) = 1
