@@ -74,7 +74,8 @@ def baseline_cursor(api: SquareApi, location_ids: list[str]) -> dict[str, str]:
 
     query = {"sort": {"sort_field": "UPDATED_AT", "sort_order": "DESC"}}
     for batch in location_batches(location_ids):
-        consider("orders", next(api.search_orders(batch, query, limit=1)).get("orders") or [])
+        body = {"location_ids": batch, "query": query, "limit": 1}
+        consider("orders", api.request("POST", "v2/orders/search", json=body).get("orders") or [])
     for entity in ("payments", "refunds"):
         for location_id in location_ids:
             params = {
@@ -83,7 +84,7 @@ def baseline_cursor(api: SquareApi, location_ids: list[str]) -> dict[str, str]:
                 "location_id": location_id,
                 "limit": 1,
             }
-            consider(entity, next(api.list_pages(f"v2/{entity}", params)).get(entity) or [])
+            consider(entity, api.request("GET", f"v2/{entity}", params=params).get(entity) or [])
     return {entity: moment.isoformat() for entity, moment in newest.items()}
 
 
