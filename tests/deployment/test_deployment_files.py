@@ -15,6 +15,7 @@ import yaml
 
 from tests.data_platform.test_readme_configuration import variables_in_readme_table, variables_read_by_code
 from tests.deployment.stack import DOCKER_DIR, code_location_modules
+from tests.support.processes import REPO_ROOT
 
 ENVIRONMENTS = ["dev", "staging", "prod"]
 SECRET_NAME = re.compile(r"PASSWORD|TOKEN|SECRET|ACCOUNT_KEY|CONNECTION_STRING|WEBHOOK")
@@ -208,3 +209,154 @@ def test_environments_differ_where_they_should():
     assert len({e["LAKE_ROOT_URL"] for e in (dev, staging, prod)}) == 3
     assert len({(e["DAGSTER_POSTGRES_HOST"], e["DAGSTER_POSTGRES_DB"]) for e in (dev, staging, prod)}) == 3
     assert staging["ALERT_EMAIL_TO"] != prod["ALERT_EMAIL_TO"]
+
+
+# --- Helm values (official Dagster chart) -------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def helm_values() -> dict:
+    return load_yaml(REPO_ROOT / "deploy" / "helm" / "values.yaml")
+
+
+def test_helm_has_one_user_deployment_per_code_location(helm_values):
+    workspace = load_yaml(DOCKER_DIR / "workspace.yaml")
+    hosts = {
+        entry["grpc_server"]["location_name"]: entry["grpc_server"]["host"]
+        for entry in workspace["load_from"]
+    }
+    modules = code_location_modules()
+    deployments = helm_values["dagster-user-deployments"]["deployments"]
+    by_location = {}
+    for deployment in deployments:
+        args = deployment["codeServerArgs"]
+        by_location[args[args.index("--location-name") + 1]] = deployment
+        assert args[args.index("-m") + 1] == modules[args[args.index("--location-name") + 1]]
+        assert deployment["includeConfigInLaunchedRuns"] == {"enabled": True}
+    assert set(by_location) == set(modules)
+    assert {location: d["name"] for location, d in by_location.items()} == hosts
+    # One image for all of them.
+    assert len({(d["image"]["repository"], d["image"]["tag"]) for d in deployments}) == 1
+
+
+def test_helm_runs_each_run_in_a_pod_against_external_postgres(helm_values):
+    assert helm_values["runLauncher"]["type"] == "K8sRunLauncher"
+    postgres = helm_values["postgresql"]
+    assert postgres["enabled"] is False
+    assert postgres["postgresqlScheme"] == "postgresql+psycopg2"
+    assert helm_values["generatePostgresqlPasswordSecret"] is False
+    assert helm_values["dagsterWebserver"]["enableReadOnly"] is True
+    assert helm_values["dagsterDaemon"]["runCoordinator"]["type"] == "QueuedRunCoordinator"
+    assert helm_values["telemetry"]["enabled"] is False
+
+
+def test_helm_concurrency_matches_the_instance_config(helm_values, instance_config):
+    helm, docker = helm_values["concurrency"], instance_config["concurrency"]
+    assert helm["enabled"] is True
+    assert helm["runs"]["maxConcurrentRuns"] == docker["runs"]["max_concurrent_runs"]
+    assert helm["runs"]["tagConcurrencyLimits"] == docker["runs"]["tag_concurrency_limits"]
+    assert (helm["pools"]["defaultLimit"], helm["pools"]["granularity"]) == (
+        docker["pools"]["default_limit"],
+        docker["pools"]["granularity"],
+    )
+
+
+def test_key_vault_delivers_the_secrets_the_environments_expect():
+    provider = load_yaml(REPO_ROOT / "deploy" / "k8s" / "secret-provider-class.yaml")
+    delivered = {item["key"] for secret in provider["spec"]["secretObjects"] for item in secret["data"]}
+    # The instance password arrives under the chart's key; the rest as environment variables.
+    assert delivered == {"postgresql-password"} | (set(KEY_VAULT_SECRETS) - {"DAGSTER_POSTGRES_PASSWORD"})
+
+
+@pytest.mark.parametrize("environment", ["staging", "prod"])
+def test_helm_environment_values_point_at_the_env_file_database(environment):
+    values = load_yaml(REPO_ROOT / "deploy" / "helm" / f"values-{environment}.yaml")
+    env_file = read_env_file(environment)
+    assert values["postgresql"]["postgresqlHost"] == env_file["DAGSTER_POSTGRES_HOST"]
+    assert values["postgresql"]["postgresqlDatabase"] == env_file["DAGSTER_POSTGRES_DB"]
+
+
+# --- .gitlab-ci.yml -----------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def gitlab_ci() -> dict:
+    return load_yaml(REPO_ROOT / ".gitlab-ci.yml")
+
+
+def test_ci_stages_follow_the_release_flow(gitlab_ci):
+    assert gitlab_ci["stages"] == [
+        "build", "validate", "lint", "test", "docs", "deploy-dev", "release", "deploy-prod",
+    ]  # fmt: skip
+    validate = gitlab_ci["validate-definitions"]
+    assert validate["parallel"]["matrix"] == [{"LOCATION": sorted(code_location_modules())}]
+    assert gitlab_ci["pages"]["artifacts"]["paths"] == ["public"]
+    assert gitlab_ci["deploy-dev"]["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
+    assert gitlab_ci["deploy-prod"]["rules"] == [{"if": "$CI_COMMIT_TAG", "when": "manual"}]
+    assert gitlab_ci["deploy-prod"]["needs"] == ["release"]
+    assert gitlab_ci["release"]["release"]["tag_name"] == "$CI_COMMIT_TAG"
+
+
+def test_ci_deploy_jobs_share_one_template_per_platform(gitlab_ci):
+    environments = {}
+    for job in ("deploy-dev", "deploy-staging", "deploy-prod"):
+        environments[gitlab_ci[job]["variables"]["PLATFORM_ENV"]] = gitlab_ci[job]["extends"]
+        assert gitlab_ci[job]["environment"]["name"] == gitlab_ci[job]["variables"]["PLATFORM_ENV"]
+    assert environments == {"dev": ".deploy-compose", "staging": ".deploy-helm", "prod": ".deploy-helm"}
+
+
+def test_ci_file_holds_no_secret(gitlab_ci):
+    def walk(node, path=""):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if SECRET_NAME.search(str(key)) and isinstance(value, str):
+                    # A secret variable may be named, never given a value (the local sandbox token excepted).
+                    assert value == "sandbox-token", f"{path}/{key} has a value in .gitlab-ci.yml"
+                walk(value, f"{path}/{key}")
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, path)
+
+    walk(gitlab_ci)
+
+
+def test_coverage_regex_reads_the_total_of_a_real_coverage_report(gitlab_ci, tmp_path, monkeypatch):
+    import io
+    import sys
+
+    import coverage
+
+    (tmp_path / "covered_one.py").write_text("def f():\n    return 1\n\n\nif False:\n    f()\n")
+    (tmp_path / "covered_two.py").write_text("X = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    measured = coverage.Coverage(data_file=None, include=[f"{tmp_path}/*"])
+    measured.start()
+    importlib.import_module("covered_one")
+    importlib.import_module("covered_two")
+    measured.stop()
+    report = io.StringIO()
+    total = measured.report(file=report)
+    sys.modules.pop("covered_one"), sys.modules.pop("covered_two")
+
+    pattern = gitlab_ci["pytest"]["coverage"]
+    assert pattern.startswith("/") and pattern.endswith("/")
+    matches = [m for line in report.getvalue().splitlines() if (m := re.search(pattern[1:-1], line))]
+    assert len(matches) == 1
+    assert float(matches[0].group(1)) == pytest.approx(total, abs=0.5)
+
+
+# --- the lints of the test command ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("schema", "path", "breakage"),
+    [
+        ("vendor.gitlab-ci", ".gitlab-ci.yml", ("when: manual", "when: sometimes")),
+        ("vendor.compose-spec", "docker/docker-compose.yml", ("restart: unless-stopped", "restart: [1]")),
+    ],
+)
+def test_schema_lint_accepts_the_file_and_rejects_a_broken_copy(schema, path, breakage, tmp_path):
+    import subprocess
+    import sys
+
+    check = [str(Path(sys.executable).parent / "check-jsonschema"), "--builtin-schema", schema]
+    assert subprocess.run([*check, str(REPO_ROOT / path)], capture_output=True).returncode == 0
+    broken = tmp_path / Path(path).name
+    text = (REPO_ROOT / path).read_text()
+    assert breakage[0] in text
+    broken.write_text(text.replace(breakage[0], breakage[1], 1))
+    assert subprocess.run([*check, str(broken)], capture_output=True).returncode != 0

@@ -55,6 +55,16 @@ def run_status_in_postgres(postgres, run_id: str) -> str:
     return rows[0][0]
 
 
+def event_time(postgres, run_id: str, event_type: DagsterEventType):
+    rows = postgres.query(
+        "SELECT timestamp FROM event_logs WHERE run_id = %s AND dagster_event_type = %s",
+        run_id,
+        event_type.value,
+    )
+    assert len(rows) == 1, f"expected one {event_type.value} event for run {run_id}, found {len(rows)}"
+    return rows[0][0]
+
+
 def lake_order_ids(lake_root, day: str) -> set[str]:
     path = lake_root / "raw" / "square" / "orders" / f"date={day}" / "part-000.parquet"
     assert path.exists(), f"no Parquet for partition {day} at {path}"
@@ -161,11 +171,14 @@ def test_deployed_stack_runs_partitions_backfills_and_survives_a_redeploy(postgr
 
             assert stack.wait_for_run(other_writer) == "SUCCESS"
             assert materialized_partitions(postgres, [other_writer]) == {writer_day}
-            writers = postgres.query(
-                "SELECT start_time, end_time FROM runs WHERE run_id = ANY(%s) ORDER BY start_time",
+            # The queue launched the second writer only after the first had finished.
+            first, second = sorted(
                 [run_id, other_writer],
+                key=lambda run: event_time(postgres, run, DagsterEventType.RUN_STARTING),
             )
-            assert writers[0][1] <= writers[1][0], f"DuckDB-writer runs overlapped: {writers}"
+            assert event_time(postgres, second, DagsterEventType.RUN_STARTING) >= event_time(
+                postgres, first, DagsterEventType.RUN_SUCCESS
+            ), "two DuckDB-writer runs were in progress at the same time"
 
             assert stack.wait_for_run(run_during_redeploy) == "SUCCESS"
             assert materialized_partitions(postgres, [run_during_redeploy]) == {redeploy_day}
