@@ -124,11 +124,18 @@ def ingest(base_url: str, lake_root: str, days: list[dt.date]) -> tuple[int, flo
 
 
 def rss_child(base_url: str, day: str) -> None:
-    """Runs in a fresh process: ingest one day of orders, print the peak RSS in MiB."""
+    """Runs in a fresh process: ingest one day of orders, print the peak RSS in MiB (and the RSS after imports)."""
+    import psutil
+
+    import square_sales.ingestion.pull  # noqa: F401 - load everything the pull loads before the baseline
+
+    baseline_mib = psutil.Process().memory_info().rss / 2**20
     with tempfile.TemporaryDirectory() as folder:
         rows, seconds, _ = ingest(base_url, folder, [dt.date.fromisoformat(day)])
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"rows": rows, "seconds": seconds, "peak_rss_mib": peak_mib}))
+    print(
+        json.dumps({"rows": rows, "seconds": seconds, "peak_rss_mib": peak_mib, "baseline_mib": baseline_mib})
+    )
 
 
 def measure_rss(locations: int, orders_per_day: int) -> dict:
@@ -199,7 +206,8 @@ def main() -> None:
             result = measure_rss(args.locations, args.orders_per_day * multiplier)
             print(
                 f"peak RSS, one day at {multiplier:>2}x ({result['rows']:,} orders): "
-                f"{result['peak_rss_mib']:.0f} MiB"
+                f"{result['peak_rss_mib']:.0f} MiB (after imports, before pulling: {result['baseline_mib']:.0f} MiB; "
+                f"{result['rows'] / result['seconds']:,.0f} orders/s)"
             )
 
 
