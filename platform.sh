@@ -60,6 +60,15 @@ lint() {
     step "sqlfluff (dbt models)"
     (cd dbt_project && sqlfluff lint models snapshots tests --processes 2)
   fi
+  step "Deployment files: hadolint, compose and GitLab CI schemas (vendored, offline)"
+  hadolint docker/Dockerfile
+  check-jsonschema --builtin-schema vendor.compose-spec docker/docker-compose.yml
+  check-jsonschema --builtin-schema vendor.gitlab-ci .gitlab-ci.yml
+  if docker compose version >/dev/null 2>&1; then
+    DAGSTER_POSTGRES_PASSWORD=lint docker compose -f docker/docker-compose.yml --profile sandbox config --quiet
+  else
+    echo "docker compose plugin not installed: skipping 'docker compose config' (the compose schema check ran)"
+  fi
 }
 
 validate() {
