@@ -7,6 +7,7 @@ swaps out (the Docker run launcher) and the files no process reads here (compose
 from __future__ import annotations
 
 import importlib
+import json
 import re
 from pathlib import Path
 
@@ -360,3 +361,68 @@ def test_schema_lint_accepts_the_file_and_rejects_a_broken_copy(schema, path, br
     assert breakage[0] in text
     broken.write_text(text.replace(breakage[0], breakage[1], 1))
     assert subprocess.run([*check, str(broken)], capture_output=True).returncode != 0
+
+
+# --- docker/Dockerfile ----------------------------------------------------------------------------------------
+def dockerfile_copy_sources() -> list[str]:
+    sources = []
+    for line in (DOCKER_DIR / "Dockerfile").read_text().splitlines():
+        words = line.split()
+        if words[:1] == ["COPY"] and not any(word.startswith("--from") for word in words):
+            sources.extend(word for word in words[1:-1] if not word.startswith("--"))
+    return sources
+
+
+def test_everything_the_image_copies_exists_and_passes_the_dockerignore():
+    import fnmatch
+
+    patterns = [
+        line.strip()
+        for line in (DOCKER_DIR / "Dockerfile.dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+    def included(path: str) -> bool:
+        keep = True  # later patterns win, as in Docker
+        for pattern in patterns:
+            negated = pattern.startswith("!")
+            glob = pattern.lstrip("!")
+            if fnmatch.fnmatch(path, glob) or fnmatch.fnmatch(path, glob.removesuffix("/**")):
+                keep = negated
+        return keep
+
+    sources = dockerfile_copy_sources()
+    assert {"pyproject.toml", "uv.lock", "data_platform", "square_sales", "dbt_project"} <= set(sources)
+    for source in sources:
+        assert (REPO_ROOT / source).exists(), f"COPY {source}: no such path"
+        assert included(source), f"COPY {source} is excluded by docker/Dockerfile.dockerignore"
+
+
+def test_dbt_manifest_builds_without_any_credentials(tmp_path):
+    """The image's `dbt parse` step: no warehouse, no lake, no secret in the environment, no database opened."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    project = tmp_path / "dbt_project"
+    shutil.copytree(
+        REPO_ROOT / "dbt_project", project, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages")
+    )
+    build_environment = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "parse", "--profiles-dir", ".", "--quiet"],
+        cwd=project,
+        env=build_environment,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = json.loads((project / "target" / "manifest.json").read_text())
+    assert any(node.startswith("model.") for node in manifest["nodes"])
+    assert not list(tmp_path.rglob("*.duckdb")), "dbt parse opened a warehouse"
