@@ -9,6 +9,8 @@ location is redeployed (stopped and started) while the other keeps running work;
 from __future__ import annotations
 
 import signal
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,6 +21,8 @@ from dagster import DagsterEventType
 
 from tests.deployment.stack import DOCKER_DIR, deployed_stack
 from tests.support.postgres import find_server_binaries, postgres_server
+from tests.support.processes import REPO_ROOT
+from tests.support.sandbox import sandbox
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(480)]
 
@@ -79,8 +83,6 @@ def truth_order_ids(square, day: str) -> set[str]:
 
 
 def test_deployed_stack_runs_partitions_backfills_and_survives_a_redeploy(postgres, tmp_path):
-    from tests.support.sandbox import sandbox
-
     today = datetime.now(ZoneInfo(TIMEZONE)).date()
     start = today - timedelta(days=6)
     writer_day = (today - timedelta(days=5)).isoformat()
@@ -193,6 +195,19 @@ def test_deployed_stack_runs_partitions_backfills_and_survives_a_redeploy(postgr
             statuses = {run["runId"]: run["status"] for run in runs["runsOrError"]["results"]}
             ours = [run_id, other_writer, *backfill_runs, run_during_redeploy]
             assert statuses == dict.fromkeys(ours, "SUCCESS")
+
+            # Automation is resumed per location, as an engineer does on staging for what they test.
+            resume = [
+                sys.executable,
+                str(REPO_ROOT / "deploy" / "pause_automation.py"),
+                "--url",
+                stack.webserver_url,
+            ]
+            subprocess.run([*resume, "--resume", "--location", REDEPLOYED], check=True, capture_output=True)
+            automation = stack.instigator_statuses()
+            assert any(name.startswith(f"{REDEPLOYED}/") for name in automation)
+            for name, state in automation.items():
+                assert state == ("RUNNING" if name.startswith(f"{REDEPLOYED}/") else "STOPPED"), (name, state)
 
         # 4. Everything stopped on SIGTERM (no SIGKILL needed) and let go of its database connections.
         stopped = {**stack.processes, **{name: s.process for name, s in stack.code_servers.items()}}
