@@ -148,9 +148,12 @@ def postgres_server(database: str = "dagster", log_path: Path | None = None) -> 
             # Fast shutdown: disconnect clients rather than wait for them.
             run("pg_ctl", "stop", "--pgdata", str(data_dir), "--mode=fast", "--wait")
     except subprocess.CalledProcessError as error:
+        server_log = log_file.read_text(errors="replace")[-4000:] if log_file.exists() else ""
         raise RuntimeError(
             f"PostgreSQL command failed: {error.cmd}\n{error.stderr.decode(errors='replace')}\n"
-            f"server log: {log_file}"
+            f"server log:\n{server_log}"
         ) from None
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
+        if log_path is None:
+            log_file.unlink(missing_ok=True)
