@@ -22,3 +22,14 @@
         true
     {%- endif -%}
 {%- endmacro %}
+
+{#- The same window for tests: a partitioned run checks the days it wrote, so its cost stays proportional to the
+    window (a full refresh, with no window vars, checks everything). -#}
+{% macro tested_window_filter(column='business_date') -%}
+    {%- if var('business_date_start') and var('business_date_end') -%}
+        {{ column }} between cast('{{ var("business_date_start") }}' as date)
+        and cast('{{ var("business_date_end") }}' as date)
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}

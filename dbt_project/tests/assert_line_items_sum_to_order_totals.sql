@@ -1,12 +1,12 @@
 {{ config(meta={'dagster': {'ref': {'name': 'fct_orders'}}}) }}
 {#- A sales order's total is its lines' totals plus service charges and tip: a parse or consolidation error
-    (a line counted twice, a stale version of the order) shows up here. -#}
+    (a line counted twice, a stale version of the order) shows up here. A partitioned run checks its window. -#}
 with lines as (
     select
         order_id,
         sum(total_amount) as lines_total
     from {{ ref('fct_order_line_items') }}
-    where line_type = 'sale'
+    where line_type = 'sale' and {{ tested_window_filter() }}
     group by order_id
 )
 
@@ -19,6 +19,7 @@ select
 from {{ ref('fct_orders') }} as orders
 inner join lines on orders.order_id = lines.order_id
 where
-    not orders.is_return_order
+    {{ tested_window_filter('orders.business_date') }}
+    and not orders.is_return_order
     and orders.total_amount
     != lines.lines_total + orders.total_service_charge_amount + orders.total_tip_amount

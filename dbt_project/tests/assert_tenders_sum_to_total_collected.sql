@@ -6,7 +6,7 @@ with paid as (
         order_id,
         sum(total_amount) as paid_amount
     from {{ ref('fct_payments') }}
-    where payment_status = 'COMPLETED'
+    where payment_status = 'COMPLETED' and {{ tested_window_filter() }}
     group by order_id
 ),
 
@@ -17,7 +17,7 @@ orders as (
         order_id,
         total_amount
     from {{ ref('fct_orders') }}
-    where order_state = 'COMPLETED' and not is_return_order
+    where order_state = 'COMPLETED' and not is_return_order and {{ tested_window_filter() }}
 )
 
 select
