@@ -18,7 +18,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -89,6 +89,15 @@ def wait_for_http(url: str, process: subprocess.Popen, timeout: float) -> None:
     raise SystemExit(f"{url} did not answer within {timeout:.0f}s")
 
 
+def reporting_today() -> date:
+    """Today in the chain's reporting time zone: the newest daily partition."""
+    from zoneinfo import ZoneInfo
+
+    from square_sales.config import load_square_sales_settings
+
+    return datetime.now(ZoneInfo(load_square_sales_settings().reporting_timezone)).date()
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="./platform.sh demo", description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=21, help="days of history to materialize (default 21)")
@@ -107,7 +116,7 @@ def main(argv: list[str]) -> int:
     data_dir = REPO_ROOT / ".data"
     log_dir = data_dir / "demo-logs"
     log_dir.mkdir(parents=True, exist_ok=True)
-    today = datetime.now(UTC).date()
+    today = reporting_today()
     first_day = today - timedelta(days=args.days - 1)
 
     env = {

@@ -60,6 +60,7 @@ def materialize_recent_history(first_day: date, last_day: date, say: Say) -> Non
         say,
         (first_day, last_day),
     )
+    _run("square_raw_freshness_checks", "freshness checks of the backfill window's raw partitions", say)
     _run(
         "rebuild_warehouse",
         f"dbt staging and marts for {first_day}..{last_day} (one run, dbt tests as checks)",

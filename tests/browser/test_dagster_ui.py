@@ -1,0 +1,158 @@
+"""The Dagster UI as an analyst sees it, in a real browser (Debian's Chromium driven by Playwright).
+
+A materialized instance is produced by the demo command itself (sandbox -> raw -> dbt), then the operators' and the
+read-only webservers are started on it. Screenshots are kept under test-artifacts/browser/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.support.processes import REPO_ROOT, free_port, running
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = REPO_ROOT / "test-artifacts" / "browser"
+# Flags for a root, offline, headless Chromium: without the background-networking ones it keeps dialing out.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def materialized_instance(tmp_path_factory) -> dict[str, str]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(
+            "Debian chromium is not installed and could not be installed (./platform.sh test installs it)"
+        )
+    root = tmp_path_factory.mktemp("ui")
+    home = root / "dagster_home"
+    home.mkdir()
+    shutil.copy(REPO_ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    from demo.__main__ import reporting_today
+
+    env = {
+        **os.environ,
+        # Three daily partitions in all, so the partition view can be checked exactly.
+        "SQUARE_PARTITIONS_START_DATE": (reporting_today() - timedelta(days=2)).isoformat(),
+        "DAGSTER_HOME": str(home),
+        "LAKE_ROOT_URL": str(root / "lake"),
+        "DUCKDB_PATH": str(root / "warehouse.duckdb"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "demo", "--no-serve", "--days", "3", "--locations", "2", "--orders-per-day", "20",
+         "--sandbox-port", str(free_port())],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "net sales of the last three business days" in result.stdout
+    return env
+
+
+@pytest.fixture(scope="module")
+def webservers(materialized_instance):
+    workspace = str(REPO_ROOT / "dagster_home" / "workspace.yaml")
+    ports = {"operators": free_port(), "analysts": free_port()}
+    base = ["dagster-webserver", "-w", workspace, "-h", "127.0.0.1"]
+    venv_bin = str(Path(sys.executable).parent)
+    env = {**materialized_instance, "PATH": f"{venv_bin}:{os.environ['PATH']}"}
+    logs = ARTIFACTS / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    with (
+        running([*base, "-p", str(ports["operators"])], ports["operators"], env=env, timeout=240,
+                log_path=logs / "webserver.log"),
+        running([*base, "-p", str(ports["analysts"]), "--read-only"], ports["analysts"], env=env, timeout=240,
+                log_path=logs / "webserver-read-only.log"),
+    ):  # fmt: skip
+        yield {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+MATERIALIZE = re.compile(r"^Materialize")
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    page = context.new_page()
+    # The UI greets new visitors with a newsletter dialog; an analyst clicks "Skip", so does the test.
+    page.add_locator_handler(page.get_by_role("button", name="Skip"), lambda skip: skip.click())
+    page.set_default_timeout(90_000)
+    yield page
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+
+
+def test_both_code_locations_are_loaded(page, webservers):
+    page.goto(f"{webservers['operators']}/locations")
+    page.get_by_text("2 code locations").wait_for()
+    for location in ("data_platform", "square_sales"):
+        page.get_by_text(f"{location}.definitions").first.wait_for()
+    page.get_by_text("Loaded").nth(1).wait_for()
+    shot(page, "code-locations")
+    assert page.get_by_text("Failed", exact=True).count() == 0
+
+
+def test_asset_catalog_lists_raw_and_mart_assets(page, webservers):
+    names = ["square / raw / orders", "staging / stg_square__orders", "marts / daily_sales_by_location"]
+    page.goto(f"{webservers['operators']}/assets?view=flat")
+    # The catalog's search box is a CodeMirror editor taking Dagster's asset selection syntax.
+    page.locator(".CodeMirror").first.click()
+    page.keyboard.type(" or ".join(f'key:"{name.replace(" / ", "/")}"' for name in names))
+    page.keyboard.press("Enter")
+    for name in names:
+        page.get_by_text(name, exact=True).first.wait_for()
+    shot(page, "asset-catalog")
+
+
+def test_lineage_from_raw_orders_to_daily_sales_renders(page, webservers):
+    page.goto(
+        f"{webservers['operators']}/assets/square/raw/orders?view=lineage&lineageScope=downstream&lineageDepth=5"
+    )
+    page.get_by_text("daily_sales_by_location").first.wait_for()
+    page.get_by_text("stg_square__orders").first.wait_for()
+    shot(page, "lineage-raw-orders-to-daily-sales")
+
+
+def test_partitioned_asset_shows_partition_status(page, webservers):
+    page.goto(f"{webservers['operators']}/assets/square/raw/orders?view=partitions")
+    page.get_by_text("Materialized (3)").wait_for()
+    assert page.get_by_text("Missing (0)").count() == 1
+    shot(page, "raw-orders-partitions")
+
+
+def test_read_only_ui_cannot_materialize(page, webservers):
+    page.goto(f"{webservers['analysts']}/assets/square/raw/orders")
+    page.get_by_text("orders").first.wait_for()
+    page.wait_for_load_state("networkidle")
+    buttons = page.locator("button").filter(has_text=MATERIALIZE)
+    for i in range(buttons.count()):
+        assert buttons.nth(i).is_disabled(), "a Materialize button is enabled in the read-only UI"
+    shot(page, "read-only-asset-page")
+    # The operators' UI, on the same page, does offer it: the check above is not vacuous.
+    page.goto(f"{webservers['operators']}/assets/square/raw/orders")
+    expect(page.locator("button").filter(has_text=MATERIALIZE).first).to_be_enabled()
