@@ -216,7 +216,8 @@ class SquareApi:
         Waiting for Square (network, its work) then overlaps with parsing and writing; at most two pages are in
         memory at once.
         """
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="square-page") as prefetcher:
+        prefetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="square-page")
+        try:
             pending = prefetcher.submit(fetch, None)
             while pending is not None:
                 page = pending.result()
@@ -224,6 +225,9 @@ class SquareApi:
                 cursor = page.get("cursor")
                 pending = prefetcher.submit(fetch, cursor) if cursor else None
                 yield page
+        finally:
+            # A caller that stops early (an error while writing) must not wait for a prefetch still retrying.
+            prefetcher.shutdown(wait=False, cancel_futures=True)
 
     def search_orders(
         self,
