@@ -1,0 +1,59 @@
+"""After a re-pull of any raw partition, however old, the daily dbt models of that partition are requested
+automatically (declarative automation, evaluated here as the square_dbt_automation sensor would)."""
+
+from __future__ import annotations
+
+from dagster import AssetKey, AssetMaterialization, DagsterInstance, evaluate_automation_conditions
+
+from square_sales.definitions import defs as DEFS
+
+RAW_DAILY = [AssetKey(["square", "raw", name]) for name in ("orders", "payments", "refunds")]
+RAW_SNAPSHOTS = [AssetKey(["square", "raw", name]) for name in ("locations", "catalog", "customers")]
+OLD_DAY = "2026-03-10"  # far from the latest partition: plain eager() would ignore it
+SALES = AssetKey(["marts", "daily_sales_by_location"])
+DIM = AssetKey(["marts", "dim_locations"])
+
+
+def requested_partitions(result) -> dict[AssetKey, set]:
+    found: dict[AssetKey, set] = {}
+    for evaluation in result.results:
+        subset = evaluation.true_subset
+        if subset.size:
+            found[evaluation.key] = (
+                set(subset.expensively_compute_partition_keys()) if subset.is_partitioned else {None}
+            )
+    return found
+
+
+def materialize_events(instance: DagsterInstance, keys, partition: str | None = None) -> None:
+    for key in keys:
+        instance.report_runless_asset_event(AssetMaterialization(asset_key=key, partition=partition))
+
+
+def test_a_repulled_old_day_brings_its_daily_models_up_to_date():
+    instance = DagsterInstance.ephemeral()
+    result = evaluate_automation_conditions(defs=DEFS, instance=instance)
+    assert SALES not in requested_partitions(result), "nothing can run before the raw layer exists"
+
+    materialize_events(instance, RAW_SNAPSHOTS)
+    materialize_events(instance, RAW_DAILY, OLD_DAY)
+    result = evaluate_automation_conditions(defs=DEFS, instance=instance, cursor=result.cursor)
+    first = requested_partitions(result)
+    assert first[SALES] == {OLD_DAY}
+    assert first[AssetKey(["staging", "base_square__orders"])] == {OLD_DAY}
+    assert first[DIM] == {None}
+
+    # Everything requested ran; nothing more to do until the next re-pull.
+    for key, partitions in first.items():
+        for partition in partitions:
+            materialize_events(instance, [key], partition)
+    result = evaluate_automation_conditions(defs=DEFS, instance=instance, cursor=result.cursor)
+    assert SALES not in requested_partitions(result)
+
+    # The late-upload sensor re-pulls the old day's orders: its daily models are requested again, only that day,
+    # and the reference models do not rebuild.
+    materialize_events(instance, [RAW_DAILY[0]], OLD_DAY)
+    result = evaluate_automation_conditions(defs=DEFS, instance=instance, cursor=result.cursor)
+    again = requested_partitions(result)
+    assert again[SALES] == {OLD_DAY}
+    assert DIM not in again
