@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import collections
 import dataclasses
 import datetime as dt
+import gc
 import threading
 from collections.abc import Callable, Iterable
 
@@ -76,6 +78,9 @@ class Store:
             data = self._main.get(key)
             if data is None:
                 data = self.generator.generate(location, day)
+                # Generated days are acyclic and freed by reference counting: keep them out of the cyclic GC,
+                # whose full passes over millions of records otherwise stall every request.
+                gc.freeze()
                 self._main.put(key, data)
                 self._late.put(key, data.late)
         with self._locks_guard:
@@ -152,7 +157,19 @@ class Store:
                     break
             if segment.high < sort_low or segment.low > sort_high:
                 continue
-            for record in self.segment_records(segment, kind):
+            records = self.segment_records(segment, kind)
+            by_created = sort_field == "created_at"
+            if by_created:
+                # Segments are sorted by (created, id): jump to the cursor and stop after limit + 1 matches.
+                records = _created_slice(records, ascending, sort_low, sort_high, after)
+            matched = 0
+            for record in records:
+                if by_created:
+                    if matched > limit:
+                        break
+                    value = record.created
+                    if (value > sort_high) if ascending else (value < sort_low):
+                        break
                 if not record.visible_from <= now < record.visible_until:
                     continue
                 value = record.field(sort_field)
@@ -168,6 +185,7 @@ class Store:
                 if predicate is not None and not predicate(record):
                     continue
                 found.append((value, record.id, record))
+                matched += 1
         found.sort(key=lambda item: (item[0], item[1]), reverse=not ascending)
         return Page([item[2] for item in found[:limit]], len(found) > limit)
 
@@ -206,6 +224,34 @@ class Store:
             else:
                 low, high = max(low, field_low - LATE_HORIZON_US), min(high, field_high)
         return low, high
+
+
+def _created_slice(records: list[Record], ascending: bool, low: int, high: int, after):
+    """The records from the cursor on, in sort order (segments are sorted by (created, id))."""
+    keys = _KeyView(records)
+    if ascending:
+        start = bisect.bisect_right(keys, after) if after is not None else bisect.bisect_left(keys, (low, ""))
+        return (records[index] for index in range(start, len(records)))
+    end = (
+        bisect.bisect_left(keys, after) if after is not None else bisect.bisect_right(keys, (high, "\uffff"))
+    )
+    return (records[index] for index in range(end - 1, -1, -1))
+
+
+class _KeyView:
+    """(created, id) of each record, for bisect without building a second list."""
+
+    __slots__ = ("records",)
+
+    def __init__(self, records: list[Record]) -> None:
+        self.records = records
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __getitem__(self, index: int) -> tuple[int, str]:
+        record = self.records[index]
+        return (record.created, record.id)
 
 
 def _in_ranges(record: Record, ranges: dict[str, tuple[int, int]], skip: str) -> bool:

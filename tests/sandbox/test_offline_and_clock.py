@@ -26,60 +26,59 @@ def _orders(api: httpx.Client, location_ids: list[str], field: str, start: str, 
 
 def test_late_uploads_appear_after_the_clock_moves():
     first_look = dt.datetime(2026, 10, 6, 6, tzinfo=dt.UTC)
-    with sandbox(seed=11, locations=4, orders_per_day=60, start_date=dt.date(2026, 9, 20), now=first_look,
-                 offline_share=0.3) as square:  # fmt: skip
-        with httpx.Client(
-            base_url=square.base_url, headers={"Authorization": f"Bearer {square.token}"}
-        ) as api:
-            location_ids = [location["id"] for location in api.get("/v2/locations").json()["locations"]]
-            before = {order["id"] for order in _orders(api, location_ids, "created_at", DAY_START, DAY_END)}
+    options = {"seed": 11, "locations": 4, "orders_per_day": 60, "start_date": dt.date(2026, 9, 20),
+               "now": first_look, "offline_share": 0.3}  # fmt: skip
+    with (
+        sandbox(**options) as square,
+        httpx.Client(base_url=square.base_url, headers={"Authorization": f"Bearer {square.token}"}) as api,
+    ):
+        location_ids = [location["id"] for location in api.get("/v2/locations").json()["locations"]]
+        before = {order["id"] for order in _orders(api, location_ids, "created_at", DAY_START, DAY_END)}
 
-            square.advance(dt.timedelta(days=11))
-            after = {o["id"]: o for o in _orders(api, location_ids, "created_at", DAY_START, DAY_END)}
-            late = [order for order_id, order in after.items() if order_id not in before]
+        square.advance(dt.timedelta(days=11))
+        after = {o["id"]: o for o in _orders(api, location_ids, "created_at", DAY_START, DAY_END)}
+        late = [order for order_id, order in after.items() if order_id not in before]
 
-            assert before and before <= set(after)
-            assert late, "an outage on that day should have uploaded sales later"
-            for order in late:
-                assert DAY_START <= order["created_at"] < DAY_END  # the register time, not the upload time
-                assert order["updated_at"] > "2026-10-06T06:00:00"  # uploaded after the first look
-            # An incremental client that asks "what changed since my last run" finds exactly these.
-            changed = _orders(
-                api, location_ids, "updated_at", "2026-10-06T06:00:00.001Z", "2026-10-17T06:00:00Z"
-            )
-            assert {order["id"] for order in late} <= {order["id"] for order in changed}
+        assert before and before <= set(after)
+        assert late, "an outage on that day should have uploaded sales later"
+        for order in late:
+            assert DAY_START <= order["created_at"] < DAY_END  # the register time, not the upload time
+            assert order["updated_at"] > "2026-10-06T06:00:00"  # uploaded after the first look
+        # An incremental client that asks "what changed since my last run" finds exactly these.
+        changed = _orders(api, location_ids, "updated_at", "2026-10-06T06:00:00.001Z", "2026-10-17T06:00:00Z")
+        assert {order["id"] for order in late} <= {order["id"] for order in changed}
 
-            # Their payments are marked offline and keep the register time.
-            late_ids = {order["id"] for order in late}
-            payments = []
-            for location_id in location_ids:
-                payments += api.get("/v2/payments", params={
+        # Their payments are marked offline and keep the register time.
+        late_ids = {order["id"] for order in late}
+        payments = []
+        for location_id in location_ids:
+            payments += api.get("/v2/payments", params={
                     "location_id": location_id, "is_offline_payment": "true",
                     "begin_time": DAY_START, "end_time": DAY_END}).json().get("payments", [])  # fmt: skip
-            paid = {p["order_id"]: p for p in payments}
-            for order in late:
-                if order["state"] != "COMPLETED":
-                    continue
-                payment = paid[order["id"]]
-                assert payment["is_offline_payment"] is True
-                assert payment["offline_payment_details"]["client_created_at"] == order["created_at"]
-                assert payment["updated_at"] > payment["created_at"]
-            assert late_ids & set(paid)
+        paid = {p["order_id"]: p for p in payments}
+        for order in late:
+            if order["state"] != "COMPLETED":
+                continue
+            payment = paid[order["id"]]
+            assert payment["is_offline_payment"] is True
+            assert payment["offline_payment_details"]["client_created_at"] == order["created_at"]
+            assert payment["updated_at"] > payment["created_at"]
+        assert late_ids & set(paid)
 
-            # Some uploads take longer than Square's 72 hours; ground truth grows with the clock.
-            truth = square.truth(
-                "orders", dt.datetime(2026, 9, 20, tzinfo=dt.UTC), dt.datetime(2026, 10, 6, tzinfo=dt.UTC)
-            )
-            delays = [
-                dt.datetime.fromisoformat(row["updated_at"]) - dt.datetime.fromisoformat(row["created_at"])
-                for row in truth
-            ]
-            assert max(delays) > dt.timedelta(hours=72)
-            square.set_clock(first_look)
-            early = sum(row["order_count"] for row in square.ground_truth(dt.date(2026, 10, 5))["days"])
-            square.advance(dt.timedelta(days=11))
-            later = sum(row["order_count"] for row in square.ground_truth(dt.date(2026, 10, 5))["days"])
-            assert early < later
+        # Some uploads take longer than Square's 72 hours; ground truth grows with the clock.
+        truth = square.truth(
+            "orders", dt.datetime(2026, 9, 20, tzinfo=dt.UTC), dt.datetime(2026, 10, 6, tzinfo=dt.UTC)
+        )
+        delays = [
+            dt.datetime.fromisoformat(row["updated_at"]) - dt.datetime.fromisoformat(row["created_at"])
+            for row in truth
+        ]
+        assert max(delays) > dt.timedelta(hours=72)
+        square.set_clock(first_look)
+        early = sum(row["order_count"] for row in square.ground_truth(dt.date(2026, 10, 5))["days"])
+        square.advance(dt.timedelta(days=11))
+        later = sum(row["order_count"] for row in square.ground_truth(dt.date(2026, 10, 5))["days"])
+        assert early < later
 
 
 def test_the_clock_hides_the_future_and_follows_the_admin_endpoint(square, api, location_ids):
