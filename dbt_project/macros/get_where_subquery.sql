@@ -1,5 +1,6 @@
-{#- Generic tests (unique, not_null, relationships, ...) on incremental daily models check only the business days
-    of the run's window; elsewhere this is dbt's own behaviour (the test's `where` config, if any). -#}
+{#- Generic tests (unique, not_null, relationships, ...) of a partitioned run check only what the run read or
+    wrote: the business days of its window on incremental daily models, the raw partitions of its window on the
+    daily staging views (pruned at the files). Elsewhere this is dbt's own behaviour (the `where` config). -#}
 {% macro duckdb__get_where_subquery(relation) -%}
     {%- set conditions = [] -%}
     {%- if config.get('where') -%}
@@ -7,8 +8,12 @@
     {%- endif -%}
     {%- if execute and model.attached_node and var('business_date_start') -%}
         {%- set attached = graph.nodes.get(model.attached_node) -%}
-        {%- if attached and attached.config.materialized == 'incremental' and 'daily_partitioned' in attached.tags -%}
-            {%- do conditions.append(tested_window_filter()) -%}
+        {%- if attached and 'daily_partitioned' in attached.tags -%}
+            {%- if attached.config.materialized == 'incremental' -%}
+                {%- do conditions.append(tested_window_filter()) -%}
+            {%- elif var('raw_partition_start') -%}
+                {%- do conditions.append(tested_raw_window_filter()) -%}
+            {%- endif -%}
         {%- endif -%}
     {%- endif -%}
     {%- if conditions -%}

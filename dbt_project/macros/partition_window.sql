@@ -33,3 +33,12 @@
         true
     {%- endif -%}
 {%- endmacro %}
+
+{% macro tested_raw_window_filter(column='raw_partition_date') -%}
+    {%- if var('raw_partition_start') and var('raw_partition_end') -%}
+        {{ column }} between cast('{{ var("raw_partition_start") }}' as date)
+        and cast('{{ var("raw_partition_end") }}' as date)
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}

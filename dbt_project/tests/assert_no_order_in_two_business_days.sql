@@ -9,7 +9,12 @@ select
     max(orders.business_date) as last_day
 from {{ ref('fct_orders') }} as orders
 left join {{ ref('dim_locations') }} as locations on orders.location_id = locations.location_id
-where orders.order_id in (select written.order_id from {{ ref('fct_orders') }} as written where {{ tested_window_filter('written.business_date') }})
+where
+    orders.order_id in (
+        select written.order_id
+        from {{ ref('fct_orders') }} as written
+        where {{ tested_window_filter('written.business_date') }}
+    )
 group by orders.order_id
 having
     count(*) > 1

@@ -4,8 +4,8 @@
     registers they came from, so operations can see which stores and registers go offline. -#}
 
 with payments as (
-    select * from {{ ref('int_square__payments_enriched') }}
-    where {{ raw_partition_filter() }}
+    select * from {{ ref('fct_payments') }}
+    where {{ business_date_filter() }}
 )
 
 select

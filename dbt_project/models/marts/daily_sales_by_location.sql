@@ -3,19 +3,21 @@
 {#- Square's Sales Summary per location and local business day (definitions: square_sales/sandbox/README.md,
     "Sales Summary definitions"), so a store manager's Dashboard and this table agree. -#}
 
+{#- Built from the fact tables of the same run (no JSON parsed again), restricted to the window's days. -#}
+
 with orders as (
-    select * from {{ ref('int_square__orders_enriched') }}
-    where {{ raw_partition_filter() }} and order_state = 'COMPLETED'
+    select * from {{ ref('fct_orders') }}
+    where {{ business_date_filter() }} and order_state = 'COMPLETED'
 ),
 
 payments as (
-    select * from {{ ref('int_square__payments_enriched') }}
-    where {{ raw_partition_filter() }} and payment_status = 'COMPLETED'
+    select * from {{ ref('fct_payments') }}
+    where {{ business_date_filter() }} and payment_status = 'COMPLETED'
 ),
 
 refunds as (
-    select * from {{ ref('int_square__refunds_enriched') }}
-    where {{ raw_partition_filter() }} and refund_status = 'COMPLETED'
+    select * from {{ ref('fct_refunds') }}
+    where {{ business_date_filter() }} and refund_status = 'COMPLETED'
 ),
 
 order_totals as (
