@@ -105,6 +105,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--orders-per-day", type=int, default=400, help="orders per store-day (default 400)")
     parser.add_argument("--ui-port", type=int, default=3000)
     parser.add_argument("--read-only-port", type=int, default=3001)
+    parser.add_argument("--docs-port", type=int, default=3002, help="dbt docs (default 3002)")
     parser.add_argument("--sandbox-port", type=int, default=8765)
     parser.add_argument("--no-serve", action="store_true", help="materialize, print the summary and exit")
     return parser.parse_args(argv)
@@ -158,39 +159,54 @@ def main(argv: list[str]) -> int:
         )
         say(wait_for_line(log_dir / "square-sandbox.log", "listening on", sandbox, 60).strip())
 
-        if not args.no_serve:
-            say(
-                f"2/4 starting the Dagster UI on :{args.ui_port} and the read-only UI on :{args.read_only_port}"
-            )
-            workspace = str(REPO_ROOT / "dagster_home" / "workspace.yaml")
-            ui = processes.start(
-                "dagster-dev",
-                ["dagster", "dev", "-w", workspace, "-h", "127.0.0.1", "-p", str(args.ui_port)],
-                env,
-            )
-            read_only = processes.start(
-                "dagster-webserver-read-only",
-                [
-                    "dagster-webserver",
-                    "-w",
-                    workspace,
-                    "-h",
-                    "127.0.0.1",
-                    "-p",
-                    str(args.read_only_port),
-                    "--read-only",
-                ],
-                env,
-            )
+        from demo.pipeline import generate_dbt_docs, materialize_recent_history, print_summary
 
-        from demo.pipeline import materialize_recent_history, print_summary
-
-        say(f"3/4 materializing {first_day}..{today} through Dagster (runs appear in the UI as they go)")
+        # Before the daemon starts: its automation would otherwise race these runs for the DuckDB writer lock.
+        say(f"2/4 materializing {first_day}..{today} through Dagster (runs, materializations and checks)")
         materialize_recent_history(first_day, today, say)
         print_summary(say)
 
         if args.no_serve:
             return 0
+        docs_dir = generate_dbt_docs(say)
+        say(
+            f"3/4 starting the Dagster UI on :{args.ui_port}, the read-only UI on :{args.read_only_port} "
+            f"and dbt docs on :{args.docs_port}"
+        )
+        workspace = str(REPO_ROOT / "dagster_home" / "workspace.yaml")
+        ui = processes.start(
+            "dagster-dev",
+            ["dagster", "dev", "-w", workspace, "-h", "127.0.0.1", "-p", str(args.ui_port)],
+            env,
+        )
+        read_only = processes.start(
+            "dagster-webserver-read-only",
+            [
+                "dagster-webserver",
+                "-w",
+                workspace,
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(args.read_only_port),
+                "--read-only",
+            ],
+            env,
+        )
+        processes.start(
+            "dbt-docs",
+            [
+                sys.executable,
+                "-m",
+                "http.server",
+                str(args.docs_port),
+                "--bind",
+                "127.0.0.1",
+                "-d",
+                str(docs_dir),
+            ],
+            env,
+        )
         wait_for_http(f"http://127.0.0.1:{args.ui_port}/server_info", ui, 180)
         wait_for_http(f"http://127.0.0.1:{args.read_only_port}/server_info", read_only, 180)
         say(f"4/4 ready after {time.monotonic() - started:.0f}s")
@@ -199,6 +215,7 @@ def main(argv: list[str]) -> int:
   Dagster UI (operators):      http://127.0.0.1:{args.ui_port}/assets
   Read-only UI (analysts):     http://127.0.0.1:{args.read_only_port}/assets
   Lineage:                     http://127.0.0.1:{args.ui_port}/asset-groups
+  dbt docs:                    http://127.0.0.1:{args.docs_port}/
   DuckDB warehouse:            {env.get("DUCKDB_PATH", data_dir / "warehouse.duckdb")}
   Square sandbox:              {env["SQUARE_BASE_URL"]}  (token: {DEMO_TOKEN}; ground truth: /_sandbox/ground-truth?date={today})
   Logs of every process:       {log_dir}

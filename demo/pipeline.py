@@ -6,9 +6,11 @@ lands in the instance the UI reads.
 
 from __future__ import annotations
 
+import subprocess
 import time
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 from dagster import DagsterEventType, DagsterInstance
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
@@ -95,3 +97,22 @@ def print_summary(say: Say) -> None:
         ".sql('select * from marts.daily_sales_by_location order by business_date desc limit 10'))\"\n",
         flush=True,
     )
+
+
+def generate_dbt_docs(say: Say) -> Path:
+    """`dbt docs generate` against the warehouse just built; returns the folder to serve."""
+    from square_sales.definitions import defs
+    from square_sales.transform.environment import dbt_environment
+    from square_sales.transform.project import dbt_target_for, square_dbt_project
+
+    say("    generating dbt docs (dbt docs generate)")
+    warehouse = defs.resources["warehouse"]
+    project_dir = Path(square_dbt_project.project_dir)
+    with dbt_environment(warehouse):
+        subprocess.run(
+            ["dbt", "docs", "generate", "--quiet", "--profiles-dir", str(project_dir),
+             "--target", dbt_target_for(warehouse.lake)],
+            cwd=project_dir,
+            check=True,
+        )  # fmt: skip
+    return project_dir / "target"
