@@ -194,6 +194,9 @@ def test_late_uploads_reach_the_lake_through_schedule_and_sensor(scenario):
     audited = daily_partitions.get_partition_keys(current_time=t1)[-35:]
     pulled = {path.split("date=")[1][:10] for path in lake.find("raw/square/orders", suffix=".parquet")}
     assert _requested_days(audit_after.run_requests) == set(audited) - pulled
+    # Nothing any run logged or recorded (logs, metadata, check results) holds the access token.
+    for run in instance.get_runs():
+        assert handle.token not in repr(instance.all_logs(run.run_id))
     again = sensor.evaluate_tick(
         build_sensor_context(instance=instance, cursor=tick.cursor, resources={"square": square})
     )
