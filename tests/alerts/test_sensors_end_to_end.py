@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 
 import pytest
 from dagster import AssetKey, DagsterInstance, build_sensor_context, execute_job
@@ -65,6 +66,9 @@ def land(lake: LakeResource, duplicates: bool) -> str:
 def run_square_checks(instance: DagsterInstance) -> None:
     """Run the day's checks from the square_sales code location, the way `dagster job execute -m` does, in process
     (a subprocess per step would reload the code location for every check)."""
+    # Load the code location afresh from this test's environment (LAKE_ROOT_URL): other test modules may have
+    # imported it already with another lake, and a code location reads its settings once, at import.
+    sys.modules.pop("square_sales.definitions", None)
     repository = ReconstructableRepository.for_module("square_sales.definitions", "defs", str(REPO_ROOT))
     execute_job(
         repository.get_reconstructable_job(RAW_QUALITY_JOB),
