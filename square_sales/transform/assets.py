@@ -11,18 +11,22 @@ from typing import Any
 
 from dagster import (
     AssetExecutionContext,
+    AssetKey,
     AssetSelection,
     AutomationCondition,
     BackfillPolicy,
     Config,
+    Output,
 )
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from pydantic import Field
 
+from data_platform.redaction import redact
 from data_platform.resources.warehouse import WarehouseResource
 from square_sales.partitions import daily_partitions
 from square_sales.transform.environment import dbt_environment
 from square_sales.transform.partition_window import dbt_window_for_partitions
+from square_sales.transform.previews import PREVIEWS
 from square_sales.transform.project import dbt_manifest_path, square_dbt_project
 
 # dbt tag (dbt_project YAML) of the models that follow the raw daily partitions.
@@ -64,8 +68,37 @@ def _build(
     warehouse: WarehouseResource,
     args: list[str],
 ) -> Iterator:
+    held: list = []
     with dbt_environment(warehouse):
-        yield from dbt.cli(args, context=context).stream()
+        for event in dbt.cli(args, context=context).stream():
+            if _asset_key(context, event) in PREVIEWS:
+                held.append(event)  # previews read the warehouse, which dbt holds until it exits
+            else:
+                yield event
+    yield from _with_previews(context, warehouse, held)
+
+
+def _asset_key(context: AssetExecutionContext, event: Any) -> AssetKey | None:
+    if isinstance(event, Output):
+        return context.asset_key_for_output(event.output_name)
+    return getattr(event, "asset_key", None)
+
+
+def _with_previews(context: AssetExecutionContext, warehouse: WarehouseResource, held: list) -> Iterator:
+    """The held mart outputs, with their previews (charts, tables) in the metadata, then their checks."""
+    outputs = [e for e in held if isinstance(e, Output)]
+    previews: dict[AssetKey, dict] = {}
+    if outputs:
+        try:
+            with warehouse.get_connection(read_only=True) as connection:
+                for event in outputs:
+                    key = _asset_key(context, event)
+                    previews[key] = PREVIEWS[key](connection)
+        except Exception as error:  # a preview is a convenience: never fail the build for it
+            context.log.warning(f"Could not compute mart previews: {redact(str(error))[:300]}")
+    for event in outputs:
+        yield event.with_metadata({**event.metadata, **previews.get(_asset_key(context, event), {})})
+    yield from (e for e in held if not isinstance(e, Output))
 
 
 @dbt_assets(
