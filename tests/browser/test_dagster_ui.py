@@ -14,6 +14,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 
@@ -75,7 +76,10 @@ def webservers(materialized_instance):
         running([*base, "-p", str(ports["analysts"]), "--read-only"], ports["analysts"], env=env, timeout=240,
                 log_path=logs / "webserver-read-only.log"),
     ):  # fmt: skip
-        yield {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+        urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+        # A new instance greets the first visitor with a newsletter dialog; mark it seen, as "Skip" would.
+        httpx.post(f"{urls['operators']}/graphql", json={"query": "mutation { setNuxSeen }"}, timeout=30)
+        yield urls
 
 
 @pytest.fixture(scope="module")
@@ -95,8 +99,8 @@ MATERIALIZE = re.compile(r"^Materialize")
 def page(browser):
     context = browser.new_context(viewport={"width": 1600, "height": 1000})
     page = context.new_page()
-    # The UI greets new visitors with a newsletter dialog; an analyst clicks "Skip", so does the test.
-    page.add_locator_handler(page.get_by_role("button", name="Skip"), lambda skip: skip.click())
+    # The dialog is also remembered per browser: a fresh context must not show it either.
+    page.add_init_script("window.localStorage.setItem('communityNux', '1')")
     page.set_default_timeout(90_000)
     yield page
     context.close()
@@ -122,6 +126,7 @@ def test_asset_catalog_lists_raw_and_mart_assets(page, webservers):
     page.goto(f"{webservers['operators']}/assets?view=flat")
     # The catalog's search box is a CodeMirror editor taking Dagster's asset selection syntax.
     page.locator(".CodeMirror").first.click()
+    page.locator(".CodeMirror-focused").wait_for()  # typed text must reach the editor, not global shortcuts
     page.keyboard.type(" or ".join(f'key:"{name.replace(" / ", "/")}"' for name in names))
     page.keyboard.press("Enter")
     for name in names:
@@ -130,11 +135,13 @@ def test_asset_catalog_lists_raw_and_mart_assets(page, webservers):
 
 
 def test_lineage_from_raw_orders_to_daily_sales_renders(page, webservers):
+    # Large enough that the graph is drawn with full asset nodes, not the zoomed-out minimal ones.
+    page.set_viewport_size({"width": 2560, "height": 1440})
     page.goto(
         f"{webservers['operators']}/assets/square/raw/orders?view=lineage&lineageScope=downstream&lineageDepth=5"
     )
-    page.get_by_text("daily_sales_by_location").first.wait_for()
-    page.get_by_text("stg_square__orders").first.wait_for()
+    for name in ("stg_square__orders", "fct_orders", "daily_sales_by_location"):
+        page.locator(f'[data-tooltip="{name}"]').first.wait_for()
     shot(page, "lineage-raw-orders-to-daily-sales")
 
 
