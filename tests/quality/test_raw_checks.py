@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from dagster import AssetCheckSeverity, DagsterInstance
+from dagster import AssetCheckSeverity, AssetKey, AssetMaterialization, DagsterInstance
 
 from data_platform.settings import ConfigError
 from square_sales.ingestion.layout import ORDERS, PAYMENTS, REFUNDS
@@ -115,6 +115,35 @@ def test_freshness_names_the_stale_window_partition(lake, instance):
     orders = evaluations["orders"]
     assert not orders.passed and orders.metadata["stale_partitions"].value == 1
     assert f"{stale_day} (5.0 h ago)" in orders.description
+
+
+def test_a_business_day_still_under_way_is_not_judged_on_volume(lake, instance):
+    today = dt.date.fromisoformat(daily_partitions.get_last_partition_key())
+    for weeks_back in (1, 2, 3):
+        day = today - dt.timedelta(weeks=weeks_back)
+        land(lake, day, [order("L1", midday(day)) for _ in range(10)])
+    land(lake, today, [order("L1", midday(today))])  # the morning's first sale
+    evaluation = run_checks(quality_defs(lake, SETTINGS), today, instance)[
+        ("orders", "volume_within_trailing_weekday_range")
+    ]
+    assert evaluation.passed, evaluation.description
+    assert evaluation.metadata["days_still_open"].value == today.isoformat()
+
+
+def test_a_day_without_sales_yet_is_fresh_when_dagster_pulled_it_recently(lake, instance):
+    today = dt.date.fromisoformat(daily_partitions.get_last_partition_key())
+    for entity in (ORDERS, PAYMENTS, REFUNDS):
+        write_partition(lake, entity, today, [])  # pulled at 3 a.m.: nothing sold yet, no row to date it
+    instance.report_runless_asset_event(
+        AssetMaterialization(asset_key=AssetKey(["square", "raw", "orders"]), partition=today.isoformat())
+    )
+    defs = quality_defs(lake, SETTINGS, window_days=1)
+    result = defs.resolve_job_def(FRESHNESS_JOB).execute_in_process(instance=instance, raise_on_error=False)
+    evaluations = {e.asset_key.path[-1]: e for e in result.get_asset_check_evaluations()}
+    assert evaluations["orders"].passed, evaluations["orders"].description
+    # Payments were never recorded as pulled: the same empty file does not make them fresh.
+    assert not evaluations["payments"].passed
+    assert f"{today} (never pulled)" in evaluations["payments"].description
 
 
 @pytest.mark.parametrize(
