@@ -163,3 +163,15 @@ def test_read_only_ui_cannot_materialize(page, webservers):
     # The operators' UI, on the same page, does offer it: the check above is not vacuous.
     page.goto(f"{webservers['operators']}/assets/square/raw/orders")
     expect(page.locator("button").filter(has_text=MATERIALIZE).first).to_be_enabled()
+
+
+def test_daily_sales_mart_shows_a_chart_of_net_sales_per_store(page, webservers):
+    page.goto(f"{webservers['analysts']}/assets/marts/daily_sales_by_location")
+    row = page.locator("tr", has_text="recent_net_sales")
+    row.get_by_text("[Show Markdown]").click()
+    dialog = page.get_by_role("dialog")
+    chart = dialog.locator("img").first
+    chart.wait_for()
+    assert chart.evaluate("img => img.complete && img.naturalWidth > 100"), "the chart did not render"
+    dialog.get_by_role("columnheader", name="business day").wait_for()
+    shot(page, "daily-sales-net-sales-chart")
