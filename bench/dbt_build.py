@@ -122,6 +122,9 @@ def write_lake(lake: Path, locations: int, orders_per_day: int, first: dt.date, 
                 'device_details', json_object('device_id', 'D' || location_id || (hash(n) % 4))
             )::varchar as raw_json,
             now() as _ingested_at, 'bench' as _run_id, id as order_id, offline as is_offline_payment,
+            -- Typed columns as the ingestion lands them: integer minor units, as the JSON amounts cast.
+            cast(gross - discount + tax as bigint) as amount_money_amount,
+            cast(gross - discount + tax + tip as bigint) as total_money_amount,
             cast(timezone('America/New_York', created_at) as date) as date
         from orders
         """
@@ -136,7 +139,8 @@ def write_lake(lake: Path, locations: int, orders_per_day: int, first: dt.date, 
                 'created_at', strftime((created_at + interval 2 day) at time zone 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ'),
                 'amount_money', json_object('amount', unit_price, 'currency', 'USD')
             )::varchar as raw_json,
-            now() as _ingested_at, 'bench' as _run_id, 'P' || id as payment_id,
+            now() as _ingested_at, 'bench' as _run_id, 'P' || id as payment_id, id as order_id,
+            unit_price as amount_money_amount,
             cast(timezone('America/New_York', created_at + interval 2 day) as date) as date
         from orders where refunded
         """
