@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from dagster import DagsterEventType, DagsterInstance
+from dagster import AssetCheckSeverity, DagsterEventType, DagsterInstance
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 Say = Callable[[str], None]
@@ -49,7 +49,11 @@ def _run(job_name: str, description: str, say: Say, partition_range: tuple[date,
         f"{len(checks) - len(failed_checks)}/{len(checks)} checks passed (run {result.run_id[:8]})"
     )
     for check in failed_checks[:5]:
-        say(f"      check failed: {check.asset_key.to_user_string()} / {check.check_name}")
+        # A WARN check that fires is information (e.g. a store whose registers went offline), not a failure.
+        verdict = "warns" if check.severity == AssetCheckSeverity.WARN else "FAILED"
+        say(
+            f"      check {verdict}: {check.asset_key.to_user_string()} / {check.check_name} ({check.description})"
+        )
     if not result.success:
         raise SystemExit(f"{job_name} failed; open the run {result.run_id} in the UI or see the logs above")
 
