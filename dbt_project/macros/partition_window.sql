@@ -6,38 +6,28 @@
     business_date_filter: keeps the local business days the run rebuilds (delete+insert of exactly those). -#}
 
 {% macro raw_partition_filter(column='raw_partition_date') -%}
-    {%- if is_incremental() and var('raw_partition_start') and var('raw_partition_end') -%}
-        {{ column }} between cast('{{ var("raw_partition_start") }}' as date)
-        and cast('{{ var("raw_partition_end") }}' as date)
-    {%- else -%}
-        true
-    {%- endif -%}
+    {{ window_between(column, 'raw_partition_start', 'raw_partition_end', is_incremental()) }}
 {%- endmacro %}
 
 {% macro business_date_filter(column='business_date') -%}
-    {%- if is_incremental() and var('business_date_start') and var('business_date_end') -%}
-        {{ column }} between cast('{{ var("business_date_start") }}' as date)
-        and cast('{{ var("business_date_end") }}' as date)
-    {%- else -%}
-        true
-    {%- endif -%}
+    {{ window_between(column, 'business_date_start', 'business_date_end', is_incremental()) }}
 {%- endmacro %}
 
 {#- The same window for tests: a partitioned run checks the days it wrote, so its cost stays proportional to the
     window (a full refresh, with no window vars, checks everything). -#}
 {% macro tested_window_filter(column='business_date') -%}
-    {%- if var('business_date_start') and var('business_date_end') -%}
-        {{ column }} between cast('{{ var("business_date_start") }}' as date)
-        and cast('{{ var("business_date_end") }}' as date)
-    {%- else -%}
-        true
-    {%- endif -%}
+    {{ window_between(column, 'business_date_start', 'business_date_end') }}
 {%- endmacro %}
 
 {% macro tested_raw_window_filter(column='raw_partition_date') -%}
-    {%- if var('raw_partition_start') and var('raw_partition_end') -%}
-        {{ column }} between cast('{{ var("raw_partition_start") }}' as date)
-        and cast('{{ var("raw_partition_end") }}' as date)
+    {{ window_between(column, 'raw_partition_start', 'raw_partition_end') }}
+{%- endmacro %}
+
+{#- `column between <start var> and <end var>` when both vars are set (and `applies`), else `true`. -#}
+{% macro window_between(column, start_var, end_var, applies=true) -%}
+    {%- if applies and var(start_var) and var(end_var) -%}
+        {{ column }} between cast('{{ var(start_var) }}' as date)
+        and cast('{{ var(end_var) }}' as date)
     {%- else -%}
         true
     {%- endif -%}
