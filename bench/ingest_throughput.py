@@ -44,7 +44,7 @@ def start_sandbox(locations: int, orders_per_day: int, start_date: dt.date) -> t
         [
             sys.executable,
             "-m",
-            "square_sales.sandbox",
+            "square_sandbox",
             "--port",
             "0",
             "--seed",

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/sandbox_serving.py [--locations 20] [--orders-per-day 1500] [--days 3] [--clients 1]
 
-Starts ``python -m square_sales.sandbox`` as a subprocess, then pages through whole local days for batches of
+Starts ``python -m square_sandbox`` as a subprocess, then pages through whole local days for batches of
 10 locations (limit 1000, created_at ascending) — the ingestion's access pattern. The first pass includes lazy
 generation ("cold"); the third pass hits the bounded cache ("warm"). Target: >= 20,000 orders/s.
 """
@@ -71,7 +71,7 @@ def main() -> int:
     parser.add_argument("--day-cache", type=int, default=96, help="the server's --day-cache")
     args = parser.parse_args()
     port, token = free_port(), "bench-token"
-    command = [sys.executable, "-m", "square_sales.sandbox", "--port", str(port), "--token", token,
+    command = [sys.executable, "-m", "square_sandbox", "--port", str(port), "--token", token,
                "--locations", str(args.locations), "--orders-per-day", str(args.orders_per_day),
                "--start-date", "2026-10-01", "--now", "2026-11-21T12:00:00Z", "--day-cache", str(args.day_cache)]  # fmt: skip
     server = subprocess.Popen(command, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},

@@ -145,7 +145,7 @@ def main(argv: list[str]) -> int:
             [
                 sys.executable,
                 "-m",
-                "square_sales.sandbox",
+                "square_sandbox",
                 "--port",
                 str(args.sandbox_port),
                 "--locations",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from square_sales.sandbox.store import Store
-from square_sales.sandbox.timeutil import to_us
-from square_sales.sandbox.world import SandboxConfig, World
+from square_sandbox.store import Store
+from square_sandbox.timeutil import to_us
+from square_sandbox.world import SandboxConfig, World
 
 
 def _store(seed: int, **overrides) -> Store:

@@ -24,7 +24,7 @@ def _pages(api: httpx.Client, method: str, path: str, key: str, payload: dict) -
 
 
 def _summed_from_api(api: httpx.Client, location: dict, day: dt.date) -> dict:
-    """A Sales Summary computed from the API alone, with the definitions in square_sales/sandbox/README.md."""
+    """A Sales Summary computed from the API alone, with the definitions in square_sandbox/README.md."""
     start, end = local_day_range(location["timezone"], day)
     orders = _pages(api, "POST", "/v2/orders/search", "orders", {
         "location_ids": [location["id"]], "limit": 17,

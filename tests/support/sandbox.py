@@ -1,4 +1,4 @@
-"""Start the Square sandbox server (``python -m square_sales.sandbox``) for a test and talk to its admin API.
+"""Start the Square sandbox server (``python -m square_sandbox``) for a test and talk to its admin API.
 
 with sandbox(locations=3, orders_per_day=40, seed=7, start_date=date(2026, 10, 1),
              now=datetime(2026, 10, 20, 12, tzinfo=UTC)) as square:
@@ -86,7 +86,7 @@ class SandboxHandle:
 
 def command(port: int, **options) -> list[str]:
     """CLI arguments for ``options`` (``orders_per_day=40`` -> ``--orders-per-day 40``, ``True`` -> a bare flag)."""
-    args = [sys.executable, "-m", "square_sales.sandbox", "--port", str(port)]
+    args = [sys.executable, "-m", "square_sandbox", "--port", str(port)]
     for name, value in options.items():
         if value is None or value is False:
             continue

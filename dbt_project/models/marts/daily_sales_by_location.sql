@@ -1,6 +1,6 @@
 {{ config(materialized='incremental', incremental_strategy='replace_window', tags=['daily_partitioned']) }}
 
-{#- Square's Sales Summary per location and local business day (definitions: square_sales/sandbox/README.md,
+{#- Square's Sales Summary per location and local business day (definitions: square_sandbox/README.md,
     "Sales Summary definitions"), so a store manager's Dashboard and this table agree. -#}
 
 {#- Built from the fact tables of the same run (no JSON parsed again), restricted to the window's days. -#}

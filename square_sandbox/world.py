@@ -8,7 +8,7 @@ import random
 import string
 from zoneinfo import ZoneInfo
 
-from square_sales.sandbox.timeutil import US_PER_DAY, format_us, to_us
+from square_sandbox.timeutil import US_PER_DAY, format_us, to_us
 
 _ALPHABET = string.digits + string.ascii_uppercase + string.ascii_lowercase
 EPOCH_DAY = dt.date(2000, 1, 1)

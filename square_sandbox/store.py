@@ -10,9 +10,9 @@ import gc
 import threading
 from collections.abc import Callable, Iterable
 
-from square_sales.sandbox.days import LATE_HORIZON_US, MAIN_MARGIN_US, DayData, DayGenerator, Record
-from square_sales.sandbox.timeutil import US_PER_DAY
-from square_sales.sandbox.world import Location, World, id_origin
+from square_sandbox.days import LATE_HORIZON_US, MAIN_MARGIN_US, DayData, DayGenerator, Record
+from square_sandbox.timeutil import US_PER_DAY
+from square_sandbox.world import Location, World, id_origin
 
 
 class BoundedCache:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from square_sales.sandbox.days import Record
-from square_sales.sandbox.store import Store
-from square_sales.sandbox.timeutil import format_us
-from square_sales.sandbox.world import Location
+from square_sandbox.days import Record
+from square_sandbox.store import Store
+from square_sandbox.timeutil import format_us
+from square_sandbox.world import Location
 
 
 def location_day_summary(store: Store, location: Location, day: dt.date, now: int) -> dict:

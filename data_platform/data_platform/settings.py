@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 class ConfigError(ValueError):
@@ -29,7 +29,7 @@ class PlatformEnv(StrEnum):
 
 
 class SquareEnvironment(StrEnum):
-    # The project's own Square API server (square_sales.sandbox), the embedded default for development.
+    # The project's own Square API server (square_sandbox), the embedded default for development.
     LOCAL_SANDBOX = "local"
     # Square's hosted sandbox and production.
     SANDBOX = "sandbox"

@@ -16,8 +16,8 @@ import random
 
 import orjson
 
-from square_sales.sandbox.timeutil import US_PER_DAY, US_PER_HOUR, US_PER_SECOND, format_us, to_us
-from square_sales.sandbox.world import Location, World, entity_id, random_id, rng_for
+from square_sandbox.timeutil import US_PER_DAY, US_PER_HOUR, US_PER_SECOND, format_us, to_us
+from square_sandbox.world import Location, World, entity_id, random_id, rng_for
 
 # Offline uploads arrive up to 10 days late and refunds up to 14 days after the sale (and after the upload):
 # nothing a day produces is dated more than LATE_HORIZON after the day starts.

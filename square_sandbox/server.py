@@ -11,14 +11,14 @@ import urllib.parse
 
 import orjson
 
-from square_sales.sandbox.api import SquareApi, business_day, parse_query
-from square_sales.sandbox.clock import Clock
-from square_sales.sandbox.errors import SquareError, bad_request, not_found, unauthorized
-from square_sales.sandbox.faults import Faults, FaultSettings
-from square_sales.sandbox.store import Store
-from square_sales.sandbox.timeutil import InvalidTime, format_us, parse_rfc3339
-from square_sales.sandbox.truth import location_day_summary, truth_row
-from square_sales.sandbox.world import World
+from square_sandbox.api import SquareApi, business_day, parse_query
+from square_sandbox.clock import Clock
+from square_sandbox.errors import SquareError, bad_request, not_found, unauthorized
+from square_sandbox.faults import Faults, FaultSettings
+from square_sandbox.store import Store
+from square_sandbox.timeutil import InvalidTime, format_us, parse_rfc3339
+from square_sandbox.truth import location_day_summary, truth_row
+from square_sandbox.world import World
 
 TRUTH_KINDS = {"orders": "order", "payments": "payment", "refunds": "refund"}
 

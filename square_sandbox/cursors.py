@@ -7,7 +7,7 @@ import hashlib
 
 import orjson
 
-from square_sales.sandbox.errors import bad_request
+from square_sandbox.errors import bad_request
 
 
 def fingerprint(query: object) -> str:

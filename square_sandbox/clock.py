@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from square_sales.sandbox.timeutil import US_PER_SECOND
+from square_sandbox.timeutil import US_PER_SECOND
 
 
 class Clock:

@@ -1,5 +1,5 @@
 """A local Square API server (Connect v2) that behaves like a busy retail chain.
 
 It is a development and test tool: the demo and the test suite start it as a subprocess
-(``python -m square_sales.sandbox``). Domain code never imports it.
+(``python -m square_sandbox``). Domain code never imports it.
 """

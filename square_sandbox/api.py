@@ -8,13 +8,13 @@ from collections.abc import Callable
 
 import orjson
 
-from square_sales.sandbox.clock import Clock
-from square_sales.sandbox.cursors import decode_cursor, encode_cursor, fingerprint
-from square_sales.sandbox.days import Record
-from square_sales.sandbox.errors import SquareError, bad_request, not_found
-from square_sales.sandbox.store import Store
-from square_sales.sandbox.timeutil import US_PER_DAY, InvalidTime, format_us, parse_rfc3339
-from square_sales.sandbox.world import Location, World
+from square_sandbox.clock import Clock
+from square_sandbox.cursors import decode_cursor, encode_cursor, fingerprint
+from square_sandbox.days import Record
+from square_sandbox.errors import SquareError, bad_request, not_found
+from square_sandbox.store import Store
+from square_sandbox.timeutil import US_PER_DAY, InvalidTime, format_us, parse_rfc3339
+from square_sandbox.world import Location, World
 
 ORDER_STATES = {"OPEN", "COMPLETED", "CANCELED", "DRAFT"}
 ORDER_SORT_FIELDS = {"CREATED_AT": "created_at", "UPDATED_AT": "updated_at", "CLOSED_AT": "closed_at"}

@@ -9,7 +9,7 @@ from dagster_dbt import DbtCliResource, DbtProject
 
 from data_platform.resources.lake import LakeResource
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
 
 square_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 

@@ -1,4 +1,4 @@
-"""``python -m square_sales.sandbox``: run the local Square API server (see README.md)."""
+"""``python -m square_sandbox``: run the local Square API server (see README.md)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import datetime as dt
 import signal
 import sys
 
-from square_sales.sandbox.clock import Clock
-from square_sales.sandbox.faults import Faults, FaultSettings
-from square_sales.sandbox.server import Sandbox, make_server
-from square_sales.sandbox.timeutil import US_PER_DAY, InvalidTime, from_us, parse_rfc3339
-from square_sales.sandbox.world import SandboxConfig, World
+from square_sandbox.clock import Clock
+from square_sandbox.faults import Faults, FaultSettings
+from square_sandbox.server import Sandbox, make_server
+from square_sandbox.timeutil import US_PER_DAY, InvalidTime, from_us, parse_rfc3339
+from square_sandbox.world import SandboxConfig, World
 
 
 def _probability(text: str) -> float:
@@ -29,7 +29,7 @@ def _timestamp(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m square_sales.sandbox", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m square_sandbox", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8765, help="port; 0 picks a free one (default 8765)")
     parser.add_argument("--token", default="sandbox-token", help="the Bearer token clients must send")
