@@ -93,9 +93,9 @@ def reporting_today() -> date:
     """Today in the chain's reporting time zone: the newest daily partition."""
     from zoneinfo import ZoneInfo
 
-    from square_sales.config import load_square_sales_settings
+    from square_sales.settings import square_sales_settings
 
-    return datetime.now(ZoneInfo(load_square_sales_settings().reporting_timezone)).date()
+    return datetime.now(ZoneInfo(square_sales_settings().reporting_timezone)).date()
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:

@@ -6,6 +6,7 @@ lands in the instance the UI reads.
 
 from __future__ import annotations
 
+import functools
 import subprocess
 import time
 from collections.abc import Callable
@@ -13,22 +14,26 @@ from datetime import date
 from pathlib import Path
 
 from dagster import AssetCheckSeverity, DagsterEventType, DagsterInstance
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+from data_platform.partition_ranges import partition_range_tags
 
 Say = Callable[[str], None]
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
-def _run(job_name: str, description: str, say: Say, partition_range: tuple[date, date] | None = None) -> None:
+@functools.cache
+def _square_sales():
+    """The square_sales location's definitions, built once for the demo's runs."""
     from square_sales.definitions import defs
 
-    job = defs.resolve_job_def(job_name)
+    return defs()
+
+
+def _run(job_name: str, description: str, say: Say, partition_range: tuple[date, date] | None = None) -> None:
+    job = _square_sales().resolve_job_def(job_name)
     tags = {"demo": "true"}
     if partition_range:
-        tags |= {
-            ASSET_PARTITION_RANGE_START_TAG: partition_range[0].isoformat(),
-            ASSET_PARTITION_RANGE_END_TAG: partition_range[1].isoformat(),
-        }
+        tags |= partition_range_tags(partition_range[0].isoformat(), partition_range[1].isoformat())
     say(f"    {description} ...")
     started = time.monotonic()
     result = job.execute_in_process(
@@ -78,8 +83,9 @@ def materialize_recent_history(first_day: date, last_day: date, say: Say) -> Non
 def print_summary(say: Say) -> None:
     import duckdb
 
-    from square_sales.definitions import settings
+    from data_platform.settings import platform_settings
 
+    settings = platform_settings()
     with duckdb.connect(settings.duckdb_path, read_only=True) as con:
         rows = con.execute(
             """
@@ -105,13 +111,12 @@ def print_summary(say: Say) -> None:
 
 def generate_dbt_docs(say: Say) -> Path:
     """`dbt docs generate` against the warehouse just built; returns the folder to serve."""
-    from square_sales.definitions import defs
     from square_sales.transform.environment import dbt_environment
-    from square_sales.transform.project import dbt_target_for, square_dbt_project
+    from square_sales.transform.project import DBT_PROJECT_DIR, dbt_target_for
 
     say("    generating dbt docs (dbt docs generate)")
-    warehouse = defs.resources["warehouse"]
-    project_dir = Path(square_dbt_project.project_dir)
+    warehouse = _square_sales().resources["warehouse"]
+    project_dir = DBT_PROJECT_DIR
     with dbt_environment(warehouse):
         subprocess.run(
             ["dbt", "docs", "generate", "--quiet", "--profiles-dir", str(project_dir),

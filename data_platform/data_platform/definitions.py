@@ -1,31 +1,13 @@
-"""The generic `data_platform` code location: shared resources, platform jobs and cross-location sensors."""
+"""The generic `data_platform` code location: shared resources and the alert sensors watching every location.
 
-from __future__ import annotations
+Definitions are assembled lazily, when Dagster loads the location (not at import), from the modules in ``defs/``:
+one module per concern, each returning its own ``Definitions``."""
 
-from dagster import Definitions
+import dagster as dg
 
-from data_platform.alerts import (
-    RESOURCE_KEY,
-    build_alert_destinations,
-    build_alert_sensors,
-    load_alert_settings,
-)
-from data_platform.resources import build_lake, build_warehouse
-from data_platform.settings import load_settings
+from data_platform.defs_folder import load_defs_folder
 
-settings = load_settings()
-alert_settings = load_alert_settings()
-lake = build_lake(settings)
 
-defs = Definitions(
-    sensors=build_alert_sensors(
-        settings.dagster_ui_base_url,
-        interval_seconds=alert_settings.sensor_interval_seconds,
-        lookback_hours=alert_settings.lookback_hours,
-    ),
-    resources={
-        "lake": lake,
-        "warehouse": build_warehouse(settings, lake),
-        RESOURCE_KEY: build_alert_destinations(alert_settings),
-    },
-)
+@dg.definitions
+def defs() -> dg.Definitions:
+    return load_defs_folder("data_platform.defs")

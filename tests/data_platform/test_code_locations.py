@@ -36,7 +36,7 @@ def test_location_loads_without_network_or_writes(location, tmp_path):
         "builtins.open = _read_only_open\n"
     )
     code = (
-        f"import importlib; defs = importlib.import_module('{location}.definitions').defs\n"
+        f"import importlib; defs = importlib.import_module('{location}.definitions').defs()\n"
         "repo = defs.get_repository_def()\n"
         "print(len(repo.asset_graph.get_all_asset_keys()))\n"
     )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
-from data_platform.settings import AZURE_SECRET_VARIABLES
+from data_platform.lake_location import AZURE_SECRETS
 from tests.support.processes import REPO_ROOT
 
 # First string argument of the calls through which the code reads an environment variable.
 READ_CALL = re.compile(
-    r"""(?:environ\.get|os\.getenv|EnvVar|choice|positive_int|positive_float|setting|env_var|optional_setting)"""
+    r"""(?:environ\.get|os\.getenv|EnvVar|choice|positive_int|positive_float|setting|env_var|optional_setting"""
+    r"""|timezone_setting|date_setting|cron_setting)"""
     r"""\(\s*(?:environ\s*,\s*)?["']([A-Z][A-Z0-9_]{2,})["']"""
 )
 # Variables that belong to the tools, not to the platform's configuration.
@@ -26,7 +27,7 @@ def variables_read_by_code() -> set[str]:
                 continue
             found.update(READ_CALL.findall(path.read_text(errors="ignore")))
     # Secrets chosen by a setting (e.g. the Azure auth mode) are read through EnvVar(name-from-a-table).
-    found.update(AZURE_SECRET_VARIABLES.values())
+    found.update(secret.variable for secret in AZURE_SECRETS.values())
     return found - TOOL_VARIABLES
 
 

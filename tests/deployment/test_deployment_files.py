@@ -196,7 +196,7 @@ def test_env_file_is_a_valid_configuration(environment):
         environ.update(KEY_VAULT_SECRETS)
     loaders = [
         ("data_platform.settings", "load_settings"),
-        ("square_sales.config", "load_square_sales_settings"),
+        ("square_sales.settings", "load_square_sales_settings"),
         ("square_sales.quality.config", "load_quality_settings"),
         ("data_platform.alerts.config", "load_alert_settings"),
     ]

@@ -10,12 +10,15 @@ import pytest
 from dagster import EnvVar, materialize
 
 from data_platform.resources.lake import LakeResource
-from data_platform.settings import ConfigError, load_settings
-from square_sales.config import load_square_sales_settings
-from square_sales.ingestion.assets import raw_locations
-from square_sales.ingestion.client import SquareApi, SquareClientResource, SquareUnavailableError
+from data_platform.settings import ConfigError
+from square_sales.ingestion.client import SquareApi, SquareUnavailableError
+from square_sales.ingestion.resource import SquareClientResource
+from square_sales.settings import load_square_sales_settings
 from tests.ingestion.support import error_text
+from tests.support.definitions import LOAD_LOCATION_CODE, raw_assets
 from tests.support.processes import REPO_ROOT, free_port
+
+raw_locations = raw_assets()["locations"]
 
 
 @pytest.mark.parametrize(
@@ -50,7 +53,7 @@ def test_defaults_follow_the_contract():
 def _load_code_location(env: dict[str, str]) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("BACKFILL_", "SQUARE_", "PLATFORM_"))}
     return subprocess.run(
-        [sys.executable, "-c", "import square_sales.definitions"],
+        [sys.executable, "-c", LOAD_LOCATION_CODE.format(location="square_sales")],
         env={**base, "PYTHONPATH": str(REPO_ROOT), **env},
         capture_output=True,
         text=True,
@@ -75,9 +78,9 @@ def test_code_location_refuses_to_load_with_bad_configuration(env, expected):
 
 def test_unknown_square_environment_and_bad_base_url_are_named():
     with pytest.raises(ConfigError, match="SQUARE_ENVIRONMENT='staging-ish' is not valid"):
-        load_settings({"SQUARE_ENVIRONMENT": "staging-ish"})
+        load_square_sales_settings({"SQUARE_ENVIRONMENT": "staging-ish"})
     with pytest.raises(ConfigError, match="SQUARE_BASE_URL='ftp://example' must start with http"):
-        load_settings({"SQUARE_BASE_URL": "ftp://example"})
+        load_square_sales_settings({"SQUARE_BASE_URL": "ftp://example"})
     with pytest.raises(ConfigError, match="SQUARE_BASE_URL"):
         SquareApi("127.0.0.1:8765", "token-value")
 

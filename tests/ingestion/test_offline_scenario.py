@@ -20,29 +20,32 @@ from dagster import (
     build_sensor_context,
     define_asset_job,
 )
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
+from data_platform.partition_ranges import (
+    PARTITION_RANGE_END_TAG,
+    PARTITION_RANGE_START_TAG,
+    partition_range_tags,
+)
 from data_platform.resources.lake import LakeResource
-from square_sales.config import load_square_sales_settings
 from square_sales.ingestion import ingestion_definitions
-from square_sales.ingestion.assets import raw_orders
-from square_sales.ingestion.client import SquareClientResource
 from square_sales.ingestion.layout import ORDERS, PAYMENTS
-from square_sales.partitions import daily_partitions
+from square_sales.ingestion.resource import SquareClientResource
+from square_sales.keys import raw_asset_key
+from square_sales.partitions import build_daily_partitions
+from square_sales.settings import load_square_sales_settings
 from tests.ingestion.support import read_partition
 from tests.support.sandbox import sandbox
 
 pytestmark = pytest.mark.slow
 
 WINDOW_DAYS = 3
+SETTINGS = load_square_sales_settings({"BACKFILL_WINDOW_DAYS": str(WINDOW_DAYS)})
+daily_partitions = build_daily_partitions(SETTINGS)
 REPORTING = ZoneInfo(daily_partitions.timezone)
 
 
 def _range_tags(first: dt.date, last: dt.date) -> dict[str, str]:
-    return {
-        ASSET_PARTITION_RANGE_START_TAG: first.isoformat(),
-        ASSET_PARTITION_RANGE_END_TAG: last.isoformat(),
-    }
+    return partition_range_tags(first.isoformat(), last.isoformat())
 
 
 def _day(timestamp: str) -> dt.date:
@@ -73,11 +76,10 @@ def scenario(tmp_path_factory):
         )
         audit_job = define_asset_job(
             "raw_orders_audit_only",
-            selection=AssetSelection.checks_for_assets(raw_orders),
-            partitions_def=daily_partitions,
+            selection=AssetSelection.checks_for_assets(raw_asset_key("orders")),
         )
         defs = Definitions.merge(
-            ingestion_definitions(load_square_sales_settings({"BACKFILL_WINDOW_DAYS": str(WINDOW_DAYS)})),
+            ingestion_definitions(SETTINGS, daily_partitions),
             Definitions(jobs=[audit_job], resources={"square": square, "lake": lake}),
         )
         yield handle, defs, lake, square, t0, DagsterInstance.ephemeral()
@@ -146,8 +148,8 @@ def test_late_uploads_reach_the_lake_through_schedule_and_sensor(scenario):
     [window_request] = window_schedule.evaluate_tick(
         build_schedule_context(instance=instance, scheduled_execution_time=t1)
     ).run_requests
-    assert window_request.tags[ASSET_PARTITION_RANGE_START_TAG] == min(window).isoformat()
-    assert window_request.tags[ASSET_PARTITION_RANGE_END_TAG] == today.isoformat()
+    assert window_request.tags[PARTITION_RANGE_START_TAG] == min(window).isoformat()
+    assert window_request.tags[PARTITION_RANGE_END_TAG] == today.isoformat()
     assert daily_job.execute_in_process(instance=instance, tags=window_request.tags).success
 
     # 5. The sensor's next tick asks for exactly the older days that changed; their runs bring the changes in.
@@ -157,8 +159,8 @@ def test_late_uploads_reach_the_lake_through_schedule_and_sensor(scenario):
     requested = set()
     for request in tick.run_requests:
         start, end = (
-            request.tags[ASSET_PARTITION_RANGE_START_TAG],
-            request.tags[ASSET_PARTITION_RANGE_END_TAG],
+            request.tags[PARTITION_RANGE_START_TAG],
+            request.tags[PARTITION_RANGE_END_TAG],
         )
         requested |= set(daily_partitions.get_partition_keys_in_range(_key_range(start, end)))
         run = daily_job.execute_in_process(instance=instance, tags=request.tags)
@@ -212,8 +214,6 @@ def _requested_days(run_requests) -> set[str]:
         key
         for request in run_requests
         for key in daily_partitions.get_partition_keys_in_range(
-            _key_range(
-                request.tags[ASSET_PARTITION_RANGE_START_TAG], request.tags[ASSET_PARTITION_RANGE_END_TAG]
-            )
+            _key_range(request.tags[PARTITION_RANGE_START_TAG], request.tags[PARTITION_RANGE_END_TAG])
         )
     }

@@ -14,7 +14,6 @@ from square_sales.ingestion.layout import ORDERS, PAYMENTS, REFUNDS, RawEntity
 from square_sales.partitions import daily_partitions
 from square_sales.quality import RAW_QUALITY_JOB, build_quality_definitions
 from square_sales.quality.config import QualitySettings
-from square_sales.quality.raw_checks import raw_asset_key
 
 UTC = dt.UTC
 
@@ -72,11 +71,11 @@ def midday(day: dt.date) -> dt.datetime:
 
 
 def quality_defs(lake: LakeResource, settings: QualitySettings, window_days: int = 3) -> Definitions:
-    specs = [
-        AssetSpec(raw_asset_key(e), partitions_def=daily_partitions) for e in (ORDERS, PAYMENTS, REFUNDS)
-    ]
+    partitions = daily_partitions()
+    specs = [AssetSpec(e.asset_key, partitions_def=partitions) for e in (ORDERS, PAYMENTS, REFUNDS)]
     return Definitions.merge(
-        Definitions(assets=specs, resources={"lake": lake}), build_quality_definitions(settings, window_days)
+        Definitions(assets=specs, resources={"lake": lake}),
+        build_quality_definitions(settings, window_days, partitions),
     )
 
 

@@ -101,7 +101,7 @@ def test_late_arrival_share_is_judged_per_location(lake, instance):
 
 
 def test_freshness_names_the_stale_window_partition(lake, instance):
-    today = dt.date.fromisoformat(daily_partitions.get_last_partition_key())
+    today = dt.date.fromisoformat(daily_partitions().get_last_partition_key())
     now = dt.datetime.now(dt.UTC)
     stale_day = today - dt.timedelta(days=1)
     for day in (today, stale_day, today - dt.timedelta(days=2)):
@@ -118,7 +118,7 @@ def test_freshness_names_the_stale_window_partition(lake, instance):
 
 
 def test_a_business_day_still_under_way_is_not_judged_on_volume(lake, instance):
-    today = dt.date.fromisoformat(daily_partitions.get_last_partition_key())
+    today = dt.date.fromisoformat(daily_partitions().get_last_partition_key())
     for weeks_back in (1, 2, 3):
         day = today - dt.timedelta(weeks=weeks_back)
         land(lake, day, [order("L1", midday(day)) for _ in range(10)])
@@ -131,7 +131,7 @@ def test_a_business_day_still_under_way_is_not_judged_on_volume(lake, instance):
 
 
 def test_a_day_without_sales_yet_is_fresh_when_dagster_pulled_it_recently(lake, instance):
-    today = dt.date.fromisoformat(daily_partitions.get_last_partition_key())
+    today = dt.date.fromisoformat(daily_partitions().get_last_partition_key())
     for entity in (ORDERS, PAYMENTS, REFUNDS):
         write_partition(lake, entity, today, [])  # pulled at 3 a.m.: nothing sold yet, no row to date it
     instance.report_runless_asset_event(

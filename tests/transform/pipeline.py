@@ -9,16 +9,24 @@ from pathlib import Path
 
 import duckdb
 from dagster import AssetSelection, DagsterInstance, Definitions, materialize
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
+from data_platform.partition_ranges import partition_range_tags
 from data_platform.resources.lake import LakeResource
 from data_platform.resources.warehouse import WarehouseResource
-from square_sales.ingestion.assets import daily_raw_assets, snapshot_raw_assets
-from square_sales.ingestion.client import SquareClientResource
-from square_sales.transform.assets import square_dbt_daily_models, square_dbt_reference_models
-from square_sales.transform.automation import FULL_REFRESH_RUN_CONFIG, rebuild_warehouse_job
+from square_sales.ingestion.assets import build_daily_raw_assets, build_snapshot_raw_assets
+from square_sales.ingestion.resource import SquareClientResource
+from square_sales.partitions import daily_partitions
+from square_sales.transform.assets import build_dbt_assets
+from square_sales.transform.automation import (
+    FULL_REFRESH_RUN_CONFIG,
+    REBUILD_WAREHOUSE_JOB,
+    build_rebuild_warehouse_job,
+)
 from square_sales.transform.project import build_dbt_resource
 
+daily_raw_assets = build_daily_raw_assets(daily_partitions())
+snapshot_raw_assets = build_snapshot_raw_assets()
+square_dbt_daily_models, square_dbt_reference_models = build_dbt_assets(daily_partitions())
 ALL_ASSETS = [*daily_raw_assets, *snapshot_raw_assets, square_dbt_daily_models, square_dbt_reference_models]
 # The marts built from the daily raw partitions (the reference dims are rebuilt whole on every run anyway).
 MART_TABLES = [
@@ -32,10 +40,7 @@ MART_TABLES = [
 
 
 def range_tags(first: dt.date, last: dt.date) -> dict[str, str]:
-    return {
-        ASSET_PARTITION_RANGE_START_TAG: first.isoformat(),
-        ASSET_PARTITION_RANGE_END_TAG: last.isoformat(),
-    }
+    return partition_range_tags(first.isoformat(), last.isoformat())
 
 
 class Pipeline:
@@ -91,9 +96,10 @@ class Pipeline:
 
     def rebuild_warehouse(self, first: dt.date, last: dt.date) -> None:
         """The rebuild_warehouse job (full refresh from the lake), as `python -m ...rebuild_warehouse` runs it."""
-        job = Definitions(
-            assets=ALL_ASSETS, jobs=[rebuild_warehouse_job], resources=self.resources()
-        ).resolve_job_def("rebuild_warehouse")
+        rebuild_job = build_rebuild_warehouse_job([square_dbt_daily_models, square_dbt_reference_models])
+        job = Definitions(assets=ALL_ASSETS, jobs=[rebuild_job], resources=self.resources()).resolve_job_def(
+            REBUILD_WAREHOUSE_JOB
+        )
         result = job.execute_in_process(
             run_config=FULL_REFRESH_RUN_CONFIG,
             instance=self.instance,

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dagster import AssetKey, AssetMaterialization, DagsterInstance, evaluate_automation_conditions
 
-from square_sales.definitions import defs as DEFS
+from tests.support.definitions import load_location
+
+DEFS = load_location("square_sales")
 
 RAW_DAILY = [AssetKey(["square", "raw", name]) for name in ("orders", "payments", "refunds")]
 RAW_SNAPSHOTS = [AssetKey(["square", "raw", name]) for name in ("locations", "catalog", "customers")]

@@ -8,10 +8,11 @@ import sys
 
 from dagster import AssetKey, AutomationCondition
 
-from square_sales.definitions import defs
 from square_sales.transform.project import dbt_executable
+from tests.support.definitions import load_location
 from tests.support.processes import REPO_ROOT
 
+defs = load_location("square_sales")
 GRAPH = defs.get_repository_def().asset_graph
 
 
@@ -76,12 +77,11 @@ def test_dbt_comes_from_the_project_venv():
 
 
 def test_missing_manifest_fails_with_a_clear_message(tmp_path):
-    # A copy of the dbt project without target/: loading must fail and say how to prepare it.
+    # A dbt target folder without manifest.json: loading must fail and say how to prepare it.
     code = (
+        "from pathlib import Path\n"
         "import square_sales.transform.project as p\n"
-        "from dagster_dbt import DbtProject\n"
-        f"p.square_dbt_project = DbtProject(project_dir={str(REPO_ROOT / 'dbt_project')!r}, target_path={str(tmp_path)!r})\n"
-        "p.dbt_manifest_path()\n"
+        f"p.dbt_manifest_path(Path({str(tmp_path)!r}))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT, check=False

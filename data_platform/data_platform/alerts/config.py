@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from data_platform.settings import ConfigError, positive_int
+from data_platform.environment import ConfigError, positive_int
 
 # Teams "incoming webhooks" are now Power Automate / Teams Workflows triggers ("Post to a channel when a webhook
 # request is received"); the retired Office 365 connector URLs (webhook.office.com) no longer accept posts.

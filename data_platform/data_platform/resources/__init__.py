@@ -4,32 +4,20 @@ from __future__ import annotations
 
 from dagster import EnvVar
 
-from data_platform.resources.lake import LakeError, LakeResource, parse_lake_url
+from data_platform.lake_location import AZURE_SECRETS, parse_lake_url
+from data_platform.resources.lake import LakeError, LakeResource
 from data_platform.resources.warehouse import WarehouseResource
-from data_platform.settings import AZURE_SECRET_VARIABLES, PlatformSettings
+from data_platform.settings import PlatformSettings
 
-__all__ = [
-    "LakeError",
-    "LakeResource",
-    "WarehouseResource",
-    "build_lake",
-    "build_warehouse",
-    "parse_lake_url",
-]
+__all__ = ["LakeError", "LakeResource", "WarehouseResource", "build_lake", "build_warehouse"]
 
 
 def build_lake(settings: PlatformSettings) -> LakeResource:
     secrets = {}
-    if parse_lake_url(settings.lake_root_url).protocol == "abfs":
-        variable = AZURE_SECRET_VARIABLES.get(settings.azure_storage_auth)
-        if variable:
-            # Resolved by Dagster at run time; a missing variable fails naming it, never showing a value.
-            field = {
-                "connection_string": "connection_string",
-                "account_key": "account_key",
-                "sas": "sas_token",
-            }
-            secrets[field[settings.azure_storage_auth]] = EnvVar(variable)
+    secret = AZURE_SECRETS.get(settings.azure_storage_auth)
+    if secret and parse_lake_url(settings.lake_root_url).protocol == "abfs":
+        # Resolved by Dagster at run time; a missing variable fails naming it, never showing a value.
+        secrets[secret.resource_field] = EnvVar(secret.variable)
     return LakeResource(
         root_url=settings.lake_root_url,
         auth=settings.azure_storage_auth,

@@ -14,60 +14,21 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
 
 import fsspec
 from dagster import ConfigurableResource
 from pydantic import Field, PrivateAttr
 
+from data_platform.environment import ConfigError
+from data_platform.lake_location import AZURE_SECRETS, LakeLocation, parse_lake_url
 from data_platform.redaction import redact
-from data_platform.settings import ConfigError
 
-AZURE_SCHEMES = ("abfs", "abfss", "az")
+__all__ = ["LakeError", "LakeLocation", "LakeResource", "parse_lake_url"]
 
 
 class LakeError(RuntimeError):
     """The lake could not be read or written. The message names the lake root, never a credential."""
-
-
-@dataclass(frozen=True)
-class LakeLocation:
-    protocol: str  # "file" or "abfs"
-    root: str  # an absolute local path, or "container[/prefix]"
-    account_name: str | None = None
-
-    def join(self, relative: str) -> str:
-        relative = relative.strip("/")
-        return f"{self.root.rstrip('/')}/{relative}" if relative else self.root
-
-
-def parse_lake_url(url: str) -> LakeLocation:
-    """``/abs/path``, ``file:///abs/path``, ``abfs://container/prefix`` or
-    ``abfss://container@account.dfs.core.windows.net/prefix``."""
-    if not url or not url.strip():
-        raise ConfigError(
-            "LAKE_ROOT_URL is empty; expected a local path, file:// URL or abfs://container/prefix."
-        )
-    url = url.strip()
-    parsed = urlparse(url)
-    scheme = parsed.scheme.lower()
-    if scheme in ("", "file") or (len(scheme) == 1 and url[1:3] == ":\\"):
-        path = parsed.path if scheme == "file" else url
-        return LakeLocation("file", str(Path(path).expanduser().resolve()))
-    if scheme in AZURE_SCHEMES:
-        container, _, account_host = parsed.netloc.partition("@")
-        if not container:
-            raise ConfigError(
-                f"LAKE_ROOT_URL={url!r} names no container; expected abfs://<container>/<prefix>."
-            )
-        account_name = account_host.split(".", 1)[0] if account_host else None
-        root = container + parsed.path.rstrip("/")
-        return LakeLocation("abfs", root, account_name)
-    raise ConfigError(
-        f"LAKE_ROOT_URL={url!r} has unsupported scheme {scheme!r}; use a local path, file://, abfs:// or abfss://."
-    )
 
 
 def _bounded_retry_filesystem_class():
@@ -124,6 +85,20 @@ class LakeResource(ConfigurableResource):
     @property
     def is_local(self) -> bool:
         return self.location.protocol == "file"
+
+    def connection_environment(self) -> dict[str, str]:
+        """The environment variables another process (dbt) needs to open this lake the same way: the storage
+        account and the secret of the configured auth mode. Values travel as environment only, never as args."""
+        if self.is_local:
+            return {}
+        values = {}
+        account_name = self.account_name or self.location.account_name
+        if account_name:
+            values["AZURE_STORAGE_ACCOUNT_NAME"] = account_name
+        secret = AZURE_SECRETS.get(self.auth)
+        if secret and getattr(self, secret.resource_field):
+            values[secret.variable] = getattr(self, secret.resource_field)
+        return values
 
     # -- filesystem -------------------------------------------------------------------------------------------
 

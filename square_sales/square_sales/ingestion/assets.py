@@ -3,46 +3,50 @@
 Materializing a partition pulls everything Square holds for that business day *now* and replaces the partition in
 the lake, so re-running is idempotent and late (offline-mode) uploads are picked up by simply pulling the day again.
 A partition range runs in one run (``BackfillPolicy.single_run()``): one Square client, one location listing.
+
+The pulling itself (``square_sales.ingestion.pull``, pyarrow, the Square client) is imported when an asset runs,
+so loading the code location stays cheap.
 """
 
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from dagster import (
     AssetExecutionContext,
-    AssetKey,
+    AssetsDefinition,
     BackfillPolicy,
+    DailyPartitionsDefinition,
     MaterializeResult,
     MetadataValue,
     asset,
 )
 
 from data_platform.resources.lake import LakeResource
-from square_sales.ingestion.client import SquareClientResource
-from square_sales.ingestion.layout import (
-    CATALOG,
-    CUSTOMERS,
-    LOCATIONS,
-    ORDERS,
-    PAYMENTS,
-    REFUNDS,
-    RawEntity,
-)
-from square_sales.ingestion.pull import PullStats, pull_day, pull_snapshot
-from square_sales.partitions import daily_partitions
+from square_sales.ingestion.resource import SquareClientResource
+from square_sales.keys import OWNER, RAW_GROUP, RAW_KINDS, raw_asset_key
 
-OWNER = "team:data-platform"
-RAW_GROUP = "square_raw"
-RAW_KINDS = {"square", "parquet"}
+if TYPE_CHECKING:
+    from square_sales.ingestion.pull import PullStats
+
 # Snapshots kept per snapshot asset; readers take the newest, older ones only serve as a short history.
 SNAPSHOTS_KEPT = 7
 
-
-def raw_asset_key(entity: RawEntity) -> AssetKey:
-    return AssetKey(["square", "raw", entity.name])
+DAILY_DESCRIPTIONS = {
+    "orders": "Square orders by business day of created_at, all locations, as Square holds them now (late offline "
+    "uploads included). Typed keys plus the full raw JSON of each order.",
+    "payments": "Square payments by business day of created_at, per location, with offline-payment flags and raw "
+    "JSON.",
+    "refunds": "Square payment refunds by business day of created_at, per location, with raw JSON.",
+}
+SNAPSHOT_DESCRIPTIONS = {
+    "locations": "All Square locations (complete snapshot each run).",
+    "catalog": "The Square catalog: items, variations, categories, taxes, discounts (complete snapshot).",
+    "customers": "Square customers (complete snapshot each run).",
+}
 
 
 def _metadata(
-    total: PullStats, per_day: list[tuple[str, PullStats]], retries: int, lake: LakeResource
+    total: "PullStats", per_day: list[tuple[str, "PullStats"]], retries: int, lake: LakeResource
 ) -> dict:
     metadata = {
         "rows": MetadataValue.int(total.rows),
@@ -66,29 +70,38 @@ def _metadata(
     return metadata
 
 
-def _daily_raw_asset(entity: RawEntity, description: str):
+def _daily_raw_asset(entity_name: str, partitions: DailyPartitionsDefinition) -> AssetsDefinition:
     @asset(
-        key=raw_asset_key(entity),
+        key=raw_asset_key(entity_name),
         group_name=RAW_GROUP,
-        partitions_def=daily_partitions,
+        partitions_def=partitions,
         backfill_policy=BackfillPolicy.single_run(),
         kinds=RAW_KINDS,
         owners=[OWNER],
-        description=description,
-        metadata={"lake_path": f"raw/square/{entity.name}/date=YYYY-MM-DD/part-000.parquet"},
+        description=DAILY_DESCRIPTIONS[entity_name],
+        metadata={"lake_path": f"raw/square/{entity_name}/date=YYYY-MM-DD/part-000.parquet"},
     )
     def _raw_daily(context: AssetExecutionContext, square: SquareClientResource, lake: LakeResource):
-        timezone = daily_partitions.timezone
+        from square_sales.ingestion.layout import ENTITIES
+        from square_sales.ingestion.pull import PullStats, pull_day
+
+        entity = ENTITIES[entity_name]
         total = PullStats()
         per_day: list[tuple[str, PullStats]] = []
         with square.open() as api:
-            location_ids = [location["id"] for location in api.list_locations()]
+            location_ids = api.location_ids()
             for key in context.partition_keys:
                 stats = pull_day(
-                    api, lake, entity, date.fromisoformat(key), timezone, location_ids, context.run_id
+                    api,
+                    lake,
+                    entity,
+                    date.fromisoformat(key),
+                    partitions.timezone,
+                    location_ids,
+                    context.run_id,
                 )
                 context.log.info(
-                    f"{entity.name} {key}: {stats.rows} rows from {stats.pages} pages, "
+                    f"{entity_name} {key}: {stats.rows} rows from {stats.pages} pages, "
                     f"{stats.late_uploads} late, {stats.bytes_written} bytes in {stats.seconds:.1f}s"
                 )
                 total.add(stats)
@@ -99,49 +112,38 @@ def _daily_raw_asset(entity: RawEntity, description: str):
     return _raw_daily
 
 
-def _snapshot_raw_asset(entity: RawEntity, description: str):
+def _snapshot_raw_asset(entity_name: str) -> AssetsDefinition:
     @asset(
-        key=raw_asset_key(entity),
+        key=raw_asset_key(entity_name),
         group_name=RAW_GROUP,
         kinds=RAW_KINDS,
         owners=[OWNER],
-        description=description,
-        metadata={"lake_path": f"raw/square/{entity.name}/snapshot_at=YYYYMMDDTHHMMSSZ/part-000.parquet"},
+        description=SNAPSHOT_DESCRIPTIONS[entity_name],
+        metadata={"lake_path": f"raw/square/{entity_name}/snapshot_at=YYYYMMDDTHHMMSSZ/part-000.parquet"},
     )
     def _raw_snapshot(context: AssetExecutionContext, square: SquareClientResource, lake: LakeResource):
+        from square_sales.ingestion.layout import ENTITIES
+        from square_sales.ingestion.pull import pull_snapshot
+
+        entity = ENTITIES[entity_name]
         with square.open() as api:
             stats = pull_snapshot(api, lake, entity, datetime.now(UTC), context.run_id)
             retries = api.stats.retries
-        _prune_snapshots(lake, entity)
+        _prune_snapshots(lake, entity.folder)
         return MaterializeResult(metadata=_metadata(stats, [("snapshot", stats)], retries, lake))
 
     return _raw_snapshot
 
 
-def _prune_snapshots(lake: LakeResource, entity: RawEntity) -> None:
-    snapshots = sorted({path.rsplit("/", 1)[0] for path in lake.find(entity.folder, suffix=".parquet")})
-    for folder in snapshots[:-SNAPSHOTS_KEPT]:
-        lake.delete(folder, recursive=True)
+def _prune_snapshots(lake: LakeResource, folder: str) -> None:
+    snapshots = sorted({path.rsplit("/", 1)[0] for path in lake.find(folder, suffix=".parquet")})
+    for snapshot in snapshots[:-SNAPSHOTS_KEPT]:
+        lake.delete(snapshot, recursive=True)
 
 
-raw_orders = _daily_raw_asset(
-    ORDERS,
-    "Square orders by business day of created_at, all locations, as Square holds them now (late offline "
-    "uploads included). Typed keys plus the full raw JSON of each order.",
-)
-raw_payments = _daily_raw_asset(
-    PAYMENTS,
-    "Square payments by business day of created_at, per location, with offline-payment flags and raw JSON.",
-)
-raw_refunds = _daily_raw_asset(
-    REFUNDS, "Square payment refunds by business day of created_at, per location, with raw JSON."
-)
-raw_locations = _snapshot_raw_asset(LOCATIONS, "All Square locations (complete snapshot each run).")
-raw_catalog = _snapshot_raw_asset(
-    CATALOG, "The Square catalog: items, variations, categories, taxes, discounts (complete snapshot)."
-)
-raw_customers = _snapshot_raw_asset(CUSTOMERS, "Square customers (complete snapshot each run).")
+def build_daily_raw_assets(partitions: DailyPartitionsDefinition) -> list[AssetsDefinition]:
+    return [_daily_raw_asset(name, partitions) for name in DAILY_DESCRIPTIONS]
 
-daily_raw_assets = [raw_orders, raw_payments, raw_refunds]
-snapshot_raw_assets = [raw_locations, raw_catalog, raw_customers]
-DAILY_RAW_KEYS = [raw_asset_key(e) for e in (ORDERS, PAYMENTS, REFUNDS)]
+
+def build_snapshot_raw_assets() -> list[AssetsDefinition]:
+    return [_snapshot_raw_asset(name) for name in SNAPSHOT_DESCRIPTIONS]

@@ -16,7 +16,6 @@ through :func:`data_platform.redaction.redact` as a second guard.
 
 from __future__ import annotations
 
-import contextlib
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -26,13 +25,11 @@ from typing import Any
 
 import httpx
 import orjson
-from dagster import ConfigurableResource
-from pydantic import Field
 from square import Square
 
+from data_platform.environment import ConfigError
 from data_platform.redaction import redact
-from data_platform.settings import ConfigError
-from square_sales.config import SQUARE_ACCESS_TOKEN_VARIABLE
+from square_sales.settings import SQUARE_ACCESS_TOKEN_VARIABLE
 
 # The API version this ingestion was written and tested against (the OpenAPI contract in the repo).
 SQUARE_API_VERSION = "2025-08-20"
@@ -265,26 +262,6 @@ class SquareApi:
     def list_locations(self) -> list[dict[str, Any]]:
         return self.request("GET", "v2/locations").get("locations") or []
 
-
-class SquareClientResource(ConfigurableResource):
-    """Square API access for the ingestion. The token comes from ``EnvVar("SQUARE_ACCESS_TOKEN")``."""
-
-    base_url: str = Field(description="Square API base URL (SQUARE_BASE_URL / SQUARE_ENVIRONMENT).")
-    access_token: str = Field(description="Secret: pass EnvVar('SQUARE_ACCESS_TOKEN'), never a literal.")
-    request_timeout_seconds: float = Field(default=30.0, description="Timeout of one HTTP request.")
-    retry_max_seconds: float = Field(
-        default=300.0, description="Total time one call may spend retrying before the run fails."
-    )
-
-    @contextlib.contextmanager
-    def open(self) -> Iterator[SquareApi]:
-        api = SquareApi(
-            self.base_url,
-            self.access_token,
-            timeout_seconds=self.request_timeout_seconds,
-            retry=RetryPolicy(max_total_seconds=self.retry_max_seconds),
-        )
-        try:
-            yield api
-        finally:
-            api.close()
+    def location_ids(self) -> list[str]:
+        """Ids of every location of the seller: the scope of each daily pull, check and change poll."""
+        return [location["id"] for location in self.list_locations()]

@@ -1,4 +1,4 @@
-"""The raw lake layout (CONTRACTS.md §2): paths, Parquet schemas and how a Square object becomes a row.
+"""The raw lake layout: paths, Parquet schemas and how a Square object becomes a row.
 
 Each entity has a fixed, typed schema of key columns plus ``raw_json`` (the object exactly as Square returned it),
 so new fields from Square (schema drift) never break a pull: they simply travel inside ``raw_json``.
@@ -14,6 +14,9 @@ from typing import Any
 import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
+from dagster import AssetKey
+
+from square_sales.keys import raw_asset_key
 
 RAW_PREFIX = "raw/square"
 TIMESTAMP = pa.timestamp("us", tz="UTC")
@@ -71,6 +74,10 @@ class RawEntity:
 
     def snapshot_path(self, taken_at: datetime) -> str:
         return f"{RAW_PREFIX}/{self.name}/snapshot_at={taken_at.strftime('%Y%m%dT%H%M%SZ')}/part-000.parquet"
+
+    @property
+    def asset_key(self) -> AssetKey:
+        return raw_asset_key(self.name)
 
     @property
     def folder(self) -> str:
@@ -200,3 +207,4 @@ CUSTOMERS = RawEntity(
 
 DAILY_ENTITIES = (ORDERS, PAYMENTS, REFUNDS)
 SNAPSHOT_ENTITIES = (LOCATIONS, CATALOG, CUSTOMERS)
+ENTITIES = {entity.name: entity for entity in (*DAILY_ENTITIES, *SNAPSHOT_ENTITIES)}

@@ -11,11 +11,11 @@ history is the job of the initial backfill, and the cursor never depends on this
 """
 
 import hashlib
-from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 
 import orjson
 from dagster import (
+    DailyPartitionsDefinition,
     DefaultSensorStatus,
     SensorDefinition,
     SensorEvaluationContext,
@@ -24,92 +24,14 @@ from dagster import (
     sensor,
 )
 
-from square_sales.ingestion.client import SquareApi, SquareClientResource
-from square_sales.ingestion.pull import location_batches, orders_query, square_time
-from square_sales.ingestion.schedules import (
-    contiguous_ranges,
-    range_run_request,
-    square_raw_daily_job,
-    window_partition_keys,
-)
-from square_sales.partitions import business_day_of, daily_partitions
-
-ENTITIES = ("orders", "payments", "refunds")
+from square_sales.ingestion.jobs import range_run_request, square_raw_daily_job
+from square_sales.ingestion.resource import SquareClientResource
+from square_sales.partitions import contiguous_ranges, trailing_partition_keys
 
 
-def _parse(timestamp: str) -> datetime:
-    return datetime.fromisoformat(timestamp).astimezone(UTC)
-
-
-def _updated_since(api: SquareApi, entity: str, location_ids: list[str], since: datetime) -> Iterator[dict]:
-    """Objects of ``entity`` whose updated_at is after ``since``, oldest change first within each query."""
-    # Filters include their start: ask from one microsecond after the cursor, and drop exact repeats below.
-    after = since + timedelta(microseconds=1)
-    start = square_time(after, "microseconds")
-    if entity == "orders":
-        query = orders_query(after, field_name="updated_at", timespec="microseconds")
-        for batch in location_batches(location_ids):
-            for page in api.search_orders(batch, query):
-                yield from page.get("orders") or []
-        return
-    for location_id in location_ids:
-        params = {
-            "updated_at_begin_time": start,
-            "sort_field": "UPDATED_AT",
-            "sort_order": "ASC",
-            "location_id": location_id,
-            "limit": api.list_page_limit,
-        }
-        for page in api.list_pages(f"v2/{entity}", params):
-            yield from page.get(entity) or []
-
-
-def baseline_cursor(api: SquareApi, location_ids: list[str]) -> dict[str, str]:
-    """The newest updated_at Square holds per entity (one object per query, newest first)."""
-    newest = dict.fromkeys(ENTITIES, datetime(1970, 1, 1, tzinfo=UTC))
-
-    def consider(entity: str, objects: list[dict]) -> None:
-        for obj in objects:
-            newest[entity] = max(newest[entity], _parse(obj["updated_at"]))
-
-    query = {"sort": {"sort_field": "UPDATED_AT", "sort_order": "DESC"}}
-    for batch in location_batches(location_ids):
-        body = {"location_ids": batch, "query": query, "limit": 1}
-        consider("orders", api.request("POST", "v2/orders/search", json=body).get("orders") or [])
-    for entity in ("payments", "refunds"):
-        for location_id in location_ids:
-            params = {
-                "sort_field": "UPDATED_AT",
-                "sort_order": "DESC",
-                "location_id": location_id,
-                "limit": 1,
-            }
-            consider(entity, api.request("GET", f"v2/{entity}", params=params).get(entity) or [])
-    return {entity: moment.isoformat() for entity, moment in newest.items()}
-
-
-def find_changed_days(
-    api: SquareApi, location_ids: list[str], cursor: dict[str, str], timezone: str
-) -> tuple[dict[str, set[date]], dict[str, str]]:
-    """Business days (by created_at) touched by changes after the cursor, per entity, and the advanced cursor."""
-    changed: dict[str, set[date]] = {}
-    new_cursor = dict(cursor)
-    for entity in ENTITIES:
-        since = _parse(cursor[entity])
-        newest = since
-        days: set[date] = set()
-        for obj in _updated_since(api, entity, location_ids, since):
-            updated = _parse(obj["updated_at"])
-            if updated <= since:
-                continue
-            days.add(business_day_of(_parse(obj["created_at"]), timezone))
-            newest = max(newest, updated)
-        changed[entity] = days
-        new_cursor[entity] = newest.isoformat()
-    return changed, new_cursor
-
-
-def build_late_change_sensor(window_days: int, interval_seconds: int) -> SensorDefinition:
+def build_late_change_sensor(
+    partitions: DailyPartitionsDefinition, window_days: int, interval_seconds: int
+) -> SensorDefinition:
     @sensor(
         name="square_raw_late_change_sensor",
         job=square_raw_daily_job,
@@ -122,10 +44,12 @@ def build_late_change_sensor(window_days: int, interval_seconds: int) -> SensorD
         ),
     )
     def square_raw_late_change_sensor(context: SensorEvaluationContext, square: SquareClientResource):
+        from square_sales.ingestion.changes import baseline_cursor, find_changed_days
+
         now = datetime.now(UTC)
-        timezone = daily_partitions.timezone
+        timezone = partitions.timezone
         with square.open() as api:
-            location_ids = [location["id"] for location in api.list_locations()]
+            location_ids = api.location_ids()
             if not context.cursor:
                 cursor = orjson.dumps(
                     baseline_cursor(api, location_ids), option=orjson.OPT_SORT_KEYS
@@ -137,8 +61,8 @@ def build_late_change_sensor(window_days: int, interval_seconds: int) -> SensorD
                     cursor=cursor,
                 )
             changed, new_cursor = find_changed_days(api, location_ids, orjson.loads(context.cursor), timezone)
-        window = set(window_partition_keys(now, window_days))
-        valid = set(daily_partitions.get_partition_keys(current_time=now))
+        window = set(trailing_partition_keys(partitions, now, window_days))
+        valid = set(partitions.get_partition_keys(current_time=now))
         keys = {d.isoformat() for days in changed.values() for d in days}
         outside = sorted(k for k in keys if k in valid and k not in window)
         encoded = orjson.dumps(new_cursor, option=orjson.OPT_SORT_KEYS).decode()

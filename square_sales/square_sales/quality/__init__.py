@@ -8,11 +8,16 @@ staleness is exactly the case where no materialization happens.
 
 from __future__ import annotations
 
-from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asset_job
+from dagster import (
+    AssetChecksDefinition,
+    AssetSelection,
+    DailyPartitionsDefinition,
+    Definitions,
+    ScheduleDefinition,
+    define_asset_job,
+)
 
-from square_sales.partitions import daily_partitions
 from square_sales.quality.config import QualitySettings, load_quality_settings
-from square_sales.quality.raw_checks import build_freshness_checks, build_partitioned_raw_checks
 
 __all__ = [
     "FRESHNESS_JOB",
@@ -26,13 +31,41 @@ RAW_QUALITY_JOB = "square_raw_quality_checks"
 FRESHNESS_JOB = "square_raw_freshness_checks"
 
 
-def build_quality_definitions(settings: QualitySettings, backfill_window_days: int) -> Definitions:
-    partitioned = build_partitioned_raw_checks(settings)
-    freshness = build_freshness_checks(settings, backfill_window_days)
+def build_partitioned_raw_checks(
+    settings: QualitySettings, partitions: DailyPartitionsDefinition
+) -> list[AssetChecksDefinition]:
+    from square_sales.ingestion.layout import DAILY_ENTITIES
+    from square_sales.quality.integrity import duplicate_ids_check, null_keys_check
+    from square_sales.quality.signals import late_arrival_check, schema_drift_check, volume_anomaly_check
+
+    checks = []
+    for entity in DAILY_ENTITIES:
+        checks += [
+            duplicate_ids_check(entity, partitions),
+            null_keys_check(entity, partitions),
+            schema_drift_check(entity, partitions),
+        ]
+    return [*checks, volume_anomaly_check(settings, partitions), late_arrival_check(settings, partitions)]
+
+
+def build_freshness_checks(
+    settings: QualitySettings, window_days: int, partitions: DailyPartitionsDefinition
+) -> list[AssetChecksDefinition]:
+    from square_sales.ingestion.layout import DAILY_ENTITIES
+    from square_sales.quality.freshness import freshness_check
+
+    return [freshness_check(entity, settings, window_days, partitions) for entity in DAILY_ENTITIES]
+
+
+def build_quality_definitions(
+    settings: QualitySettings, backfill_window_days: int, partitions: DailyPartitionsDefinition
+) -> Definitions:
+    partitioned = build_partitioned_raw_checks(settings, partitions)
+    freshness = build_freshness_checks(settings, backfill_window_days, partitions)
+    # Partitions come from the checked assets (the domain's daily partitions).
     raw_quality_job = define_asset_job(
         RAW_QUALITY_JOB,
         selection=AssetSelection.checks(*partitioned),
-        partitions_def=daily_partitions,
         description="Re-evaluate the raw-layer checks for the chosen day(s), without pulling from Square.",
     )
     freshness_job = define_asset_job(

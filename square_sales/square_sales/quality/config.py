@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from data_platform.settings import ConfigError, positive_float, positive_int
+from data_platform.environment import ConfigError, cron_setting, positive_float, positive_int
 
 
 @dataclass(frozen=True)
@@ -24,12 +24,8 @@ class QualitySettings:
 
 def load_quality_settings(environ: Mapping[str, str] | None = None) -> QualitySettings:
     """Raises ConfigError naming the first bad variable."""
-    from dagster._utils.schedules import is_valid_cron_string
-
     environ = os.environ if environ is None else environ
-    cron = (environ.get("QUALITY_FRESHNESS_SCHEDULE_CRON") or "20 * * * *").strip()
-    if not is_valid_cron_string(cron):
-        raise ConfigError(f"QUALITY_FRESHNESS_SCHEDULE_CRON={cron!r} is not a valid cron expression.")
+    cron = cron_setting(environ, "QUALITY_FRESHNESS_SCHEDULE_CRON", "20 * * * *")
     settings = QualitySettings(
         freshness_max_age_hours=positive_int(environ, "QUALITY_FRESHNESS_MAX_AGE_HOURS", 3),
         freshness_schedule_cron=cron,

@@ -1,7 +1,8 @@
 """Top-level fields of the Square objects we land, for the schema-drift check.
 
 DOCUMENTED: the properties of Order, Payment and PaymentRefund in Square's OpenAPI spec (Square-Version
-2025-08-20, /work/shared/square-openapi/api.json). A field outside this list means Square's API changed under us.
+2025-08-20; the contract is kept in tests/sandbox/square-openapi/api.json). A field outside this list means
+Square's API changed under us.
 REQUIRED: the fields the raw layout and the dbt models read. A row without one of them loses data downstream.
 """
 
@@ -119,7 +120,7 @@ REQUIRED = {
     "refunds": ("id", "location_id", "created_at", "status", "payment_id", "amount_money"),
 }
 
-# Key columns of the raw Parquet files that must never be null (CONTRACTS §2).
+# Key columns of the raw Parquet files that must never be null (the layout in square_sales/ingestion/layout.py).
 KEY_COLUMNS = {
     "orders": ("id", "location_id", "created_at"),
     "payments": ("id", "location_id", "created_at"),

@@ -1,23 +1,22 @@
 """dbt in DuckDB, wired into Dagster: the models as assets, their automation and the warehouse rebuild job."""
 
-from dagster import Definitions
+from __future__ import annotations
 
-from data_platform.resources.lake import LakeResource
+from dagster import DailyPartitionsDefinition, Definitions
 
 
-def transform_definitions(lake: LakeResource) -> Definitions:
-    """The dbt assets, automation sensor, rebuild job and the `dbt` resource (its target follows the lake).
+def transform_definitions(partitions: DailyPartitionsDefinition) -> Definitions:
+    """The dbt assets, their automation sensor and the rebuild job, without resources.
 
-    The assets need the `warehouse` resource, bound by the code location. Fails with DbtManifestMissing (telling
-    to run `./platform.sh setup`) when the manifest has not been prepared.
+    The assets need the `dbt` and `warehouse` resources, bound by the code location. Fails with DbtManifestMissing
+    (telling to run `./platform.sh setup`) when the manifest has not been prepared.
     """
-    from square_sales.transform.assets import square_dbt_assets
-    from square_sales.transform.automation import rebuild_warehouse_job, square_dbt_automation_sensor
-    from square_sales.transform.project import build_dbt_resource
+    from square_sales.transform.assets import build_dbt_assets
+    from square_sales.transform.automation import build_automation_sensor, build_rebuild_warehouse_job
 
+    dbt_assets = build_dbt_assets(partitions)
     return Definitions(
-        assets=square_dbt_assets,
-        jobs=[rebuild_warehouse_job],
-        sensors=[square_dbt_automation_sensor],
-        resources={"dbt": build_dbt_resource(lake)},
+        assets=dbt_assets,
+        jobs=[build_rebuild_warehouse_job(dbt_assets)],
+        sensors=[build_automation_sensor(dbt_assets)],
     )

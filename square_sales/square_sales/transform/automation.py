@@ -8,44 +8,48 @@ tag concurrency limit keeps a single writer on the DuckDB file.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from dagster import (
+    AssetsDefinition,
     AssetSelection,
     AutomationConditionSensorDefinition,
     DefaultSensorStatus,
+    SensorDefinition,
     define_asset_job,
 )
 
-from square_sales.partitions import daily_partitions
-from square_sales.transform.assets import square_dbt_daily_models, square_dbt_reference_models
+from square_sales.transform.assets import DAILY_MODELS_NAME, REFERENCE_MODELS_NAME
 
 # dagster_home/dagster.yaml and docker/dagster.yaml limit runs with this tag to one at a time.
 WAREHOUSE_WRITER_TAG = {"platform/duckdb-writer": "square_sales"}
-
-dbt_models = AssetSelection.assets(square_dbt_daily_models, square_dbt_reference_models)
-
-square_dbt_automation_sensor = AutomationConditionSensorDefinition(
-    "square_dbt_automation",
-    target=dbt_models,
-    run_tags=WAREHOUSE_WRITER_TAG,
-    default_status=DefaultSensorStatus.RUNNING,
-    minimum_interval_seconds=60,
-    description="Brings the dbt models up to date after raw partitions or snapshots are (re)materialized.",
-)
+REBUILD_WAREHOUSE_JOB = "rebuild_warehouse"
 
 _FULL_REFRESH = {"config": {"full_refresh": True}}
 # Passed explicitly when launching over a partition range: a job's own config applies per single partition key.
-FULL_REFRESH_RUN_CONFIG = {
-    "ops": {"square_dbt_daily_models": _FULL_REFRESH, "square_dbt_reference_models": _FULL_REFRESH}
-}
+FULL_REFRESH_RUN_CONFIG = {"ops": {DAILY_MODELS_NAME: _FULL_REFRESH, REFERENCE_MODELS_NAME: _FULL_REFRESH}}
 
-rebuild_warehouse_job = define_asset_job(
-    "rebuild_warehouse",
-    selection=dbt_models,
-    partitions_def=daily_partitions,
-    tags=WAREHOUSE_WRITER_TAG,
-    config=FULL_REFRESH_RUN_CONFIG,
-    description=(
-        "Rebuild every dbt model from the lake alone (dbt build --full-refresh), no call to Square. Launch it "
-        "over the whole partition range: `python -m square_sales.transform.rebuild_warehouse`."
-    ),
-)
+
+def build_automation_sensor(dbt_assets: Sequence[AssetsDefinition]) -> SensorDefinition:
+    return AutomationConditionSensorDefinition(
+        "square_dbt_automation",
+        target=AssetSelection.assets(*dbt_assets),
+        run_tags=WAREHOUSE_WRITER_TAG,
+        default_status=DefaultSensorStatus.RUNNING,
+        minimum_interval_seconds=60,
+        description="Brings the dbt models up to date after raw partitions or snapshots are (re)materialized.",
+    )
+
+
+def build_rebuild_warehouse_job(dbt_assets: Sequence[AssetsDefinition]):
+    # Partitions come from the selected dbt assets.
+    return define_asset_job(
+        REBUILD_WAREHOUSE_JOB,
+        selection=AssetSelection.assets(*dbt_assets),
+        tags=WAREHOUSE_WRITER_TAG,
+        config=FULL_REFRESH_RUN_CONFIG,
+        description=(
+            "Rebuild every dbt model from the lake alone (dbt build --full-refresh), no call to Square. Launch it "
+            "over the whole partition range: `python -m square_sales.transform.rebuild_warehouse`."
+        ),
+    )

@@ -13,26 +13,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from data_platform.resources.warehouse import WarehouseResource
-from data_platform.settings import AZURE_SECRET_VARIABLES
 
 
 def dbt_environment_values(warehouse: WarehouseResource) -> dict[str, str]:
     lake = warehouse.lake
-    values = {"DUCKDB_PATH": str(Path(warehouse.database_path).resolve()), "LAKE_ROOT_URL": lake.url()}
-    if not lake.is_local:
-        account_name = lake.account_name or lake.location.account_name
-        if account_name:
-            values["AZURE_STORAGE_ACCOUNT_NAME"] = account_name
-        secret_field = {
-            "connection_string": "connection_string",
-            "account_key": "account_key",
-            "sas": "sas_token",
-        }
-        variable = AZURE_SECRET_VARIABLES.get(lake.auth)
-        secret = getattr(lake, secret_field[lake.auth]) if lake.auth in secret_field else None
-        if variable and secret:
-            values[variable] = secret
-    return values
+    return {
+        "DUCKDB_PATH": str(Path(warehouse.database_path).resolve()),
+        "LAKE_ROOT_URL": lake.url(),
+        **lake.connection_environment(),
+    }
 
 
 @contextlib.contextmanager

@@ -1,33 +1,31 @@
-"""The dbt project as Dagster sees it: where it lives, its manifest (prepared at build time), the dbt resource."""
+"""The dbt project as Dagster sees it: where it lives, its manifest (prepared at build time), the dbt resource.
+
+Nothing here imports dbt or dagster-dbt: the resource is configuration until a run invokes dbt.
+"""
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from dagster_dbt import DbtCliResource, DbtProject
+from dagster import ConfigurableResource
+from pydantic import Field
 
 from data_platform.resources.lake import LakeResource
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
+if TYPE_CHECKING:
+    from dagster_dbt import DbtCliInvocation
 
-square_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
+DEFAULT_TARGET_PATH = DBT_PROJECT_DIR / "target"
 
 
 class DbtManifestMissing(RuntimeError):
     """The dbt manifest has not been prepared (it is built by `dbt parse`, never at import)."""
-
-
-def dbt_manifest_path() -> Path:
-    """The prepared manifest; under `dagster dev` it is (re)built first so model edits show up on reload."""
-    square_dbt_project.prepare_if_dev()
-    path = Path(square_dbt_project.manifest_path)
-    if not path.exists():
-        raise DbtManifestMissing(
-            f"The dbt manifest {path} does not exist. Prepare it with `./platform.sh setup` "
-            "(which runs `dbt parse` in dbt_project/), then load the definitions again."
-        )
-    return path
 
 
 def dbt_executable() -> str:
@@ -36,14 +34,50 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
+def dbt_manifest_path(target_path: Path = DEFAULT_TARGET_PATH) -> Path:
+    """The prepared manifest. Under `dagster dev` it is parsed again first, so model edits show on reload."""
+    if os.environ.get("DAGSTER_IS_DEV_CLI"):
+        subprocess.run(
+            [dbt_executable(), "parse", "--quiet", "--profiles-dir", str(DBT_PROJECT_DIR)],
+            cwd=DBT_PROJECT_DIR,
+            env={**os.environ, "DBT_TARGET_PATH": str(target_path)},
+            check=False,
+        )
+    path = target_path / "manifest.json"
+    if not path.exists():
+        raise DbtManifestMissing(
+            f"The dbt manifest {path} does not exist. Prepare it with `./platform.sh setup` "
+            "(which runs `dbt parse` in dbt_project/), then load the definitions again."
+        )
+    return path
+
+
 def dbt_target_for(lake: LakeResource) -> str:
     """The profiles.yml target that reads this lake: plain DuckDB locally, adlfs with the right auth on Azure."""
     return "local" if lake.is_local else f"azure_{lake.auth}"
 
 
-def build_dbt_resource(lake: LakeResource) -> DbtCliResource:
-    return DbtCliResource(
-        project_dir=square_dbt_project,
-        dbt_executable=dbt_executable(),
-        target=dbt_target_for(lake),
+class DbtResource(ConfigurableResource):
+    """Runs the dbt CLI of this project through dagster-dbt (imported only when dbt runs)."""
+
+    project_dir: str = Field(description="The dbt project folder (dbt_project/).")
+    target: str = Field(description="The profiles.yml target: `local`, or `azure_<auth mode>` for ADLS.")
+    dbt_executable: str = Field(default="dbt", description="The dbt command (the project venv's).")
+
+    def cli(self, args: Sequence[str], **kwargs: Any) -> DbtCliInvocation:
+        """``DbtCliResource.cli``: a dbt command whose events stream as Dagster events."""
+        from dagster_dbt import DbtCliResource
+
+        dbt = DbtCliResource(
+            project_dir=self.project_dir,
+            profiles_dir=self.project_dir,
+            target=self.target,
+            dbt_executable=self.dbt_executable,
+        )
+        return dbt.cli(list(args), **kwargs)
+
+
+def build_dbt_resource(lake: LakeResource) -> DbtResource:
+    return DbtResource(
+        project_dir=str(DBT_PROJECT_DIR), target=dbt_target_for(lake), dbt_executable=dbt_executable()
     )

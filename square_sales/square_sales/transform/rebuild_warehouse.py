@@ -11,28 +11,30 @@ from __future__ import annotations
 import sys
 
 from dagster import DagsterInstance
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+from data_platform.partition_ranges import (
+    PARTITION_RANGE_END_TAG,
+    PARTITION_RANGE_START_TAG,
+    partition_range_tags,
+)
 
 
 def full_range_tags(partition_keys: list[str]) -> dict[str, str]:
     if not partition_keys:
         raise ValueError("The daily partitions are empty: check SQUARE_PARTITIONS_START_DATE.")
-    return {
-        ASSET_PARTITION_RANGE_START_TAG: partition_keys[0],
-        ASSET_PARTITION_RANGE_END_TAG: partition_keys[-1],
-    }
+    return partition_range_tags(partition_keys[0], partition_keys[-1])
 
 
 def main() -> int:
     from square_sales.definitions import defs
     from square_sales.partitions import daily_partitions
-    from square_sales.transform.automation import FULL_REFRESH_RUN_CONFIG
+    from square_sales.transform.automation import FULL_REFRESH_RUN_CONFIG, REBUILD_WAREHOUSE_JOB
 
-    job = defs.resolve_job_def("rebuild_warehouse")
-    tags = full_range_tags(daily_partitions.get_partition_keys())
+    job = defs().resolve_job_def(REBUILD_WAREHOUSE_JOB)
+    tags = full_range_tags(daily_partitions().get_partition_keys())
     print(
-        f"Rebuilding the warehouse from the lake for {tags[ASSET_PARTITION_RANGE_START_TAG]}.."
-        f"{tags[ASSET_PARTITION_RANGE_END_TAG]} ..."
+        f"Rebuilding the warehouse from the lake for {tags[PARTITION_RANGE_START_TAG]}.."
+        f"{tags[PARTITION_RANGE_END_TAG]} ..."
     )
     with DagsterInstance.get() as instance:
         result = job.execute_in_process(

@@ -1,0 +1,99 @@
+"""Reading settings from environment variables: one error type and one typed reader per kind of value.
+
+Every code location validates its settings through these readers, so a bad value fails the same way wherever it is
+read: a ``ConfigError`` naming the variable and what was expected, never a secret's value, never a traceback from
+deep inside a library later on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class ConfigError(ValueError):
+    """A setting is missing or invalid. The message names the setting and never contains a secret."""
+
+
+def _raw(environ: Mapping[str, str], name: str) -> str | None:
+    value = environ.get(name)
+    return None if value is None or value.strip() == "" else value.strip()
+
+
+def choice(environ: Mapping[str, str], name: str, allowed: Sequence[str], default: str) -> str:
+    value = _raw(environ, name) or default
+    if value not in allowed:
+        raise ConfigError(f"{name}={value!r} is not valid; expected one of: {', '.join(allowed)}.")
+    return value
+
+
+def positive_int(environ: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+    raw = _raw(environ, name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not an integer; expected an integer >= {minimum}.") from None
+    if value < minimum:
+        raise ConfigError(f"{name}={value} is too small; expected an integer >= {minimum}.")
+    return value
+
+
+def positive_float(
+    environ: Mapping[str, str],
+    name: str,
+    default: float,
+    minimum: float = 0.0,
+    maximum: float = math.inf,
+) -> float:
+    """A finite number in [minimum, maximum]: `inf` and `nan` would silently switch a threshold off."""
+    raw = _raw(environ, name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number; expected a number >= {minimum}.") from None
+    if not math.isfinite(value):
+        raise ConfigError(f"{name}={raw!r} is not a finite number; expected a number >= {minimum}.")
+    if value < minimum:
+        raise ConfigError(f"{name}={value} is too small; expected a number >= {minimum}.")
+    if value > maximum:
+        raise ConfigError(f"{name}={value} is too large; expected a number <= {maximum}.")
+    return value
+
+
+def timezone_setting(environ: Mapping[str, str], name: str, default: str) -> str:
+    value = _raw(environ, name) or default
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"{name}={value!r} is not an IANA time zone; expected e.g. America/New_York or Europe/Paris."
+        ) from None
+    return value
+
+
+def date_setting(environ: Mapping[str, str], name: str, default: str) -> date:
+    value = _raw(environ, name) or default
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} is not a date; expected YYYY-MM-DD.") from None
+
+
+def cron_setting(environ: Mapping[str, str], name: str, default: str) -> str:
+    """A cron expression Dagster's schedules accept (validated by Dagster itself, through its public API)."""
+    from dagster import DagsterInvalidDefinitionError, ScheduleDefinition
+
+    value = _raw(environ, name) or default
+    try:
+        ScheduleDefinition(name="cron_setting_check", cron_schedule=value, job_name="cron_setting_check")
+    except DagsterInvalidDefinitionError:
+        raise ConfigError(
+            f"{name}={value!r} is not a valid cron expression; expected e.g. '0 * * * *'."
+        ) from None
+    return value

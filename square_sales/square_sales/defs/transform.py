@@ -1,0 +1,11 @@
+"""Transformation: the dbt models as assets (staging, marts), their automation and the warehouse rebuild job."""
+
+import dagster as dg
+
+from square_sales.partitions import daily_partitions
+from square_sales.transform import transform_definitions
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return transform_definitions(daily_partitions())
