@@ -11,7 +11,12 @@ from square_sales.transform.project import DBT_PROJECT_DIR, dbt_manifest_path
 
 MANIFEST = DbtManifest.load(dbt_manifest_path())
 # dagster-dbt's bookkeeping (the manifest and translator objects themselves), not properties of the data.
-BOOKKEEPING = {"dagster_dbt/manifest", "dagster_dbt/dagster_dbt_translator", "dagster_dbt/project", "dagster_dbt/project_id"}
+BOOKKEEPING = {
+    "dagster_dbt/manifest",
+    "dagster_dbt/dagster_dbt_translator",
+    "dagster_dbt/project",
+    "dagster_dbt/project_id",
+}
 
 
 def dagster_dbt_specs(select: str = "fqn:*", exclude: str = ""):

@@ -32,7 +32,9 @@ def selection_args(context: AssetExecutionContext, manifest: DbtManifest, args: 
     checks, nothing more (``--indirect-selection empty``). A test reading a model of the other dbt asset
     definition (e.g. a relationship to a dimension) runs with the asset it checks, as dagster-dbt does."""
     assets_def = context.assets_def
-    models = [assets_def.specs_by_key[key].metadata[UNIQUE_ID_METADATA_KEY] for key in context.selected_asset_keys]
+    models = [
+        assets_def.specs_by_key[key].metadata[UNIQUE_ID_METADATA_KEY] for key in context.selected_asset_keys
+    ]
     check_ids = {spec.key: spec.metadata[UNIQUE_ID_METADATA_KEY] for spec in assets_def.check_specs}
     tests = [check_ids[key] for key in context.selected_asset_check_keys]
     command, options = args[0], args[1:]
