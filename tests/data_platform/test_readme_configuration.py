@@ -14,7 +14,15 @@ READ_CALL = re.compile(
     r"""\(\s*(?:environ\s*,\s*)?["']([A-Z][A-Z0-9_]{2,})["']"""
 )
 # Variables that belong to the tools, not to the platform's configuration.
-TOOL_VARIABLES = {"DAGSTER_HOME", "PATH", "HOME", "DBT_SEND_ANONYMOUS_USAGE_STATS", "DO_NOT_TRACK", "CI"}
+TOOL_VARIABLES = {
+    "DAGSTER_HOME",
+    "DAGSTER_IS_DEV_CLI",
+    "PATH",
+    "HOME",
+    "DBT_SEND_ANONYMOUS_USAGE_STATS",
+    "DO_NOT_TRACK",
+    "CI",
+}
 
 
 def variables_read_by_code() -> set[str]:
