@@ -12,8 +12,3 @@
 {% macro json_timestamp(json_column, path) -%}
     cast(json_extract_string({{ json_column }}, '$.{{ path }}') as timestamptz)
 {%- endmacro %}
-
-{#- The local business day of an instant at a location (Square reports by the location's own time zone). -#}
-{% macro local_business_date(timestamp_column, timezone_column) -%}
-    cast(timezone({{ timezone_column }}, {{ timestamp_column }}) as date)
-{%- endmacro %}

@@ -2,43 +2,35 @@
 {#- Reconciliation with the raw layer: per location and business day, the mart's refunds and total collected
     equal what the lake holds, recomputed here from the raw files' typed columns (not from the JSON the mart
     parses), newest copy of each id. A row returned is a day whose totals differ. -#}
-{%- set location_zone = "coalesce(locations.timezone, '" ~ var('reporting_timezone') ~ "')" %}
-with locations as (
-    select
-        location_id,
-        timezone
-    from {{ ref('stg_square__locations') }}
-),
-
-raw_payments as (
+with raw_payments as (
     select * from {{ source('square_raw', 'payments') }}
     where {{ tested_raw_window_filter('date') }}
-    qualify row_number() over (partition by id order by updated_at desc, version desc nulls last, _ingested_at desc) = 1
+    qualify {{ newest_copy_filter() }}
 ),
 
 raw_refunds as (
     select * from {{ source('square_raw', 'refunds') }}
     where {{ tested_raw_window_filter('date') }}
-    qualify row_number() over (partition by id order by updated_at desc, version desc nulls last, _ingested_at desc) = 1
+    qualify {{ newest_copy_filter() }}
 ),
 
 movements as (
     select
         raw_payments.location_id,
-        {{ local_business_date('raw_payments.created_at', location_zone) }} as business_date,
+        {{ location_business_date('raw_payments.created_at') }} as business_date,
         raw_payments.total_money_amount as collected,
         0 as refunded
     from raw_payments
-    left join locations on raw_payments.location_id = locations.location_id
+    {{ join_location_timezone('raw_payments') }}
     where raw_payments.status = 'COMPLETED'
     union all
     select
         raw_refunds.location_id,
-        {{ local_business_date('raw_refunds.created_at', location_zone) }} as business_date,
+        {{ location_business_date('raw_refunds.created_at') }} as business_date,
         0 as collected,
         raw_refunds.amount_money_amount as refunded
     from raw_refunds
-    left join locations on raw_refunds.location_id = locations.location_id
+    {{ join_location_timezone('raw_refunds') }}
     where raw_refunds.status = 'COMPLETED'
 ),
 

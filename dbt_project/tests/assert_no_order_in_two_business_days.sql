@@ -20,5 +20,5 @@ having
     count(*) > 1
     or bool_or(
         orders.business_date
-        != cast(timezone(coalesce(locations.timezone, orders.location_timezone), orders.created_at) as date)
+        != {{ local_business_date('orders.created_at', 'coalesce(locations.timezone, orders.location_timezone)') }}
     )

@@ -5,15 +5,9 @@ with source as (
 ),
 
 latest_snapshot as (
-    -- Rows of the newest snapshot only (an object missing from it was deleted), one per id.
     select * from source
     where type in ('ITEM', 'ITEM_VARIATION')
-    qualify
-        snapshot_at = max(snapshot_at) over ()
-        and row_number() over (
-            partition by id
-            order by snapshot_at desc, updated_at desc nulls last, version desc nulls last, _ingested_at desc
-        ) = 1
+    qualify {{ latest_snapshot_filter() }}
 ),
 
 parsed as (

@@ -4,14 +4,8 @@ with source as (
 ),
 
 latest_snapshot as (
-    -- Rows of the newest snapshot only (a customer missing from it was deleted), one per id.
     select * from source
-    qualify
-        snapshot_at = max(snapshot_at) over ()
-        and row_number() over (
-            partition by id
-            order by snapshot_at desc, updated_at desc nulls last, version desc nulls last, _ingested_at desc
-        ) = 1
+    qualify {{ latest_snapshot_filter() }}
 ),
 
 parsed as (

@@ -4,11 +4,8 @@ with source as (
 ),
 
 latest_snapshot as (
-    -- Rows of the newest snapshot only (a location missing from it was deleted), one per id.
     select * from source
-    qualify
-        snapshot_at = max(snapshot_at) over ()
-        and row_number() over (partition by id order by snapshot_at desc, _ingested_at desc) = 1
+    qualify {{ latest_snapshot_filter(copy_order='_ingested_at desc') }}
 ),
 
 parsed as (

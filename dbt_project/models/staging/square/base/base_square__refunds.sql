@@ -1,19 +1,2 @@
-{#- One row per refund, the newest copy (see base_square__orders). -#}
-with source as (
-    select * from {{ source('square_raw', 'refunds') }}
-)
-
-select
-    id as refund_id,
-    location_id,
-    date as raw_partition_date,
-    created_at,
-    updated_at,
-    version,
-    json(raw_json) as refund_json,
-    _ingested_at as ingested_at
-from source
-qualify row_number() over (
-        partition by date, id
-        order by updated_at desc, version desc nulls last, _ingested_at desc
-    ) = 1
+{#- One row per refund id: the newest copy the lake holds (macros/newest_copies.sql). -#}
+{{ newest_raw_copies(source('square_raw', 'refunds'), id_column='refund_id', json_column='refund_json') }}

@@ -1,8 +1,5 @@
-{{ config(materialized='incremental', incremental_strategy='replace_window', tags=['daily_partitioned']) }}
-
 {#- Line totals come from fct_order_line_items (built first, same window), so each run parses the orders' JSON
     once for the order columns and once for the lines, not again for every mart. -#}
-
 with orders as (
     select * from {{ ref('int_square__orders_located') }}
     where {{ raw_partition_filter() }}

@@ -1,10 +1,7 @@
-{{ config(materialized='incremental', incremental_strategy='replace_window', tags=['daily_partitioned']) }}
-
 {#- Square's Sales Summary per location and local business day (definitions: square_sandbox/README.md,
     "Sales Summary definitions"), so a store manager's Dashboard and this table agree. -#}
 
 {#- Built from the fact tables of the same run (no JSON parsed again), restricted to the window's days. -#}
-
 with orders as (
     select * from {{ ref('fct_orders') }}
     where {{ business_date_filter() }} and order_state = 'COMPLETED'

@@ -1,8 +1,5 @@
-{{ config(materialized='incremental', incremental_strategy='replace_window', tags=['daily_partitioned']) }}
-
 {#- Per location and business day: how many sales reached Square late (offline mode) and how late, and which
     registers they came from, so operations can see which stores and registers go offline. -#}
-
 with payments as (
     select * from {{ ref('fct_payments') }}
     where {{ business_date_filter() }}

@@ -1,5 +1,3 @@
-{{ config(materialized='incremental', incremental_strategy='replace_window', tags=['daily_partitioned']) }}
-
 with payments as (
     select * from {{ ref('int_square__payments_enriched') }}
     where {{ raw_partition_filter() }}

@@ -1,5 +1,3 @@
-{{ config(materialized='incremental', incremental_strategy='replace_window', tags=['daily_partitioned']) }}
-
 with line_items as (
     select * from {{ ref('int_square__order_line_items_located') }}
     where {{ raw_partition_filter() }}

@@ -1,5 +1,3 @@
-{{ config(materialized='incremental', incremental_strategy='replace_window', tags=['daily_partitioned']) }}
-
 with refunds as (
     select * from {{ ref('int_square__refunds_enriched') }}
     where {{ raw_partition_filter() }}
