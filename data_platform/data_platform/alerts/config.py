@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
+from data_platform.alerts.destinations import destination_names
 from data_platform.environment import ConfigError, positive_int
 
 # Teams "incoming webhooks" are now Power Automate / Teams Workflows triggers ("Post to a channel when a webhook
@@ -46,14 +47,7 @@ class AlertSettings:
 
     @property
     def destinations(self) -> list[str]:
-        names = []
-        if self.teams_enabled:
-            names.append("teams")
-        if self.ntfy_url:
-            names.append("ntfy")
-        if self.email_enabled:
-            names.append("email")
-        return names
+        return destination_names(teams=self.teams_enabled, ntfy=bool(self.ntfy_url), email=self.email_enabled)
 
 
 def _validate_teams_url(url: str) -> None:

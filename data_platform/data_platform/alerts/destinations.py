@@ -33,6 +33,14 @@ NOTIFY_TYPES = {
 }
 # ntfy priorities: an ERROR buzzes the phone, a WARN is a normal notification, a recovery is quiet.
 NTFY_PRIORITIES = {Severity.ERROR: "high", Severity.WARN: "default", Severity.RECOVERED: "low"}
+# Every destination, in the order they are listed and sent.
+DESTINATION_NAMES = ("teams", "ntfy", "email")
+
+
+def destination_names(*, teams: bool, ntfy: bool, email: bool) -> list[str]:
+    """The names of the destinations that are on, in DESTINATION_NAMES order."""
+    on = {"teams": teams, "ntfy": ntfy, "email": email}
+    return [name for name in DESTINATION_NAMES if on[name]]
 
 
 @dataclass(frozen=True)
@@ -64,14 +72,11 @@ class AlertDestinations(ConfigurableResource):
 
     @property
     def configured(self) -> list[str]:
-        names = []
-        if self.teams_webhook_url:
-            names.append("teams")
-        if self.ntfy_url:
-            names.append("ntfy")
-        if self.smtp_host and self.email_to:
-            names.append("email")
-        return names
+        return destination_names(
+            teams=bool(self.teams_webhook_url),
+            ntfy=bool(self.ntfy_url),
+            email=bool(self.smtp_host and self.email_to),
+        )
 
     def send(self, alert: Alert) -> list[Delivery]:
         """Send to every configured destination in parallel. Never raises; returns one Delivery per destination."""
