@@ -30,6 +30,9 @@ from square_sales.transform.project import DbtResource, dbt_manifest_path
 
 # dbt tag (dbt_project YAML) of the models that follow the raw daily partitions.
 DAILY_PARTITIONED_TAG = "daily_partitioned"
+# DuckDB allows one writer process: every run building dbt models takes the one slot of this pool
+# (dagster_home/dagster.yaml, docker/dagster.yaml), however it was launched.
+WAREHOUSE_POOL = "duckdb_writer"
 # The two dbt asset definitions (their op names appear in run config).
 DAILY_MODELS_NAME = "square_dbt_daily_models"
 REFERENCE_MODELS_NAME = "square_dbt_reference_models"
@@ -82,6 +85,7 @@ def _dbt_models(
         specs=[manifest.asset_spec(unique_id, condition) for unique_id in unique_ids],
         check_specs=[check for unique_id in unique_ids for check in manifest.check_specs(unique_id)],
         can_subset=True,
+        pool=WAREHOUSE_POOL,
         partitions_def=partitions,
         backfill_policy=BackfillPolicy.single_run() if partitions else None,
     )
