@@ -76,9 +76,10 @@ lint() {
 }
 
 validate() {
+  # Each location is a dg project (its folder's dg.toml): load its definitions as a code server would.
   for location in data_platform square_sales; do
-    step "dagster definitions validate: $location"
-    dagster definitions validate -m "$location.definitions" 2>&1 | grep -v "^\s*$" | tail -n 3
+    step "dg check defs: $location"
+    (cd "$location" && dg check defs --use-active-venv 2>&1 | grep -v "^\s*$" | tail -n 3)
   done
 }
 

@@ -34,9 +34,26 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
+# What `dbt parse` reads: a change to any of these makes the manifest stale.
+PROJECT_SOURCES = ("dbt_project.yml", "profiles.yml", "models", "macros", "snapshots", "tests")
+
+
+def _changed_since(manifest: Path) -> bool:
+    if not manifest.exists():
+        return True
+    written = manifest.stat().st_mtime
+    for name in PROJECT_SOURCES:
+        source = DBT_PROJECT_DIR / name
+        files = source.rglob("*") if source.is_dir() else [source]
+        if any(f.is_file() and f.stat().st_mtime > written for f in files):
+            return True
+    return False
+
+
 def dbt_manifest_path(target_path: Path = DEFAULT_TARGET_PATH) -> Path:
-    """The prepared manifest. Under `dagster dev` it is parsed again first, so model edits show on reload."""
-    if os.environ.get("DAGSTER_IS_DEV_CLI"):
+    """The prepared manifest. Under `dagster dev` (and `dg`) it is parsed again when the project changed since,
+    so model edits show on reload."""
+    if os.environ.get("DAGSTER_IS_DEV_CLI") and _changed_since(target_path / "manifest.json"):
         subprocess.run(
             [dbt_executable(), "parse", "--quiet", "--profiles-dir", str(DBT_PROJECT_DIR)],
             cwd=DBT_PROJECT_DIR,
