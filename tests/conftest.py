@@ -16,19 +16,24 @@ def azurite_server() -> Azurite:
         yield server
 
 
+def azurite_lake(server: Azurite, monkeypatch) -> LakeResource:
+    """A fresh, empty lake in its own Azurite container."""
+    # The secret travels by environment variable, as in deployment.
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", server.connection_string)
+    resource = LakeResource(
+        root_url=f"abfs://lake-{uuid.uuid4().hex[:12]}/platform",
+        auth="connection_string",
+        connection_string=server.connection_string,
+    )
+    resource.check()
+    return resource
+
+
 @pytest.fixture(params=["local", "azurite"])
 def lake(request, tmp_path, monkeypatch) -> LakeResource:
     """A fresh, empty lake on a local folder and on Azurite (each test runs against both)."""
-    if request.param == "local":
-        resource = LakeResource(root_url=str(tmp_path / "lake"))
-    else:
-        server = request.getfixturevalue("azurite_server")
-        # The secret travels by environment variable, as in deployment.
-        monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", server.connection_string)
-        resource = LakeResource(
-            root_url=f"abfs://lake-{uuid.uuid4().hex[:12]}/platform",
-            auth="connection_string",
-            connection_string=server.connection_string,
-        )
+    if request.param == "azurite":
+        return azurite_lake(request.getfixturevalue("azurite_server"), monkeypatch)
+    resource = LakeResource(root_url=str(tmp_path / "lake"))
     resource.check()
     return resource

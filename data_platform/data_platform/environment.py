@@ -8,9 +8,12 @@ deep inside a library later on.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+T = TypeVar("T", int, float)
 
 
 class ConfigError(ValueError):
@@ -29,41 +32,40 @@ def choice(environ: Mapping[str, str], name: str, allowed: Sequence[str], defaul
     return value
 
 
-def positive_int(environ: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+def _number(
+    environ: Mapping[str, str],
+    name: str,
+    default: T,
+    parse: Callable[[str], T],
+    kind: str,
+    minimum: T,
+    maximum: T | float,
+) -> T:
     raw = _raw(environ, name)
     if raw is None:
         return default
+    expected = f"expected {kind} >= {minimum}" + (f" and <= {maximum}" if maximum != math.inf else "")
     try:
-        value = int(raw)
+        value = parse(raw)
     except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not an integer; expected an integer >= {minimum}.") from None
-    if value < minimum:
-        raise ConfigError(f"{name}={value} is too small; expected an integer >= {minimum}.")
+        raise ConfigError(f"{name}={raw!r} is not {kind}; {expected}.") from None
+    if not math.isfinite(value):  # `inf` or `nan` would silently switch a threshold off
+        raise ConfigError(f"{name}={raw!r} is not a finite number; {expected}.")
+    if not minimum <= value <= maximum:
+        raise ConfigError(f"{name}={value} is {'too small' if value < minimum else 'too large'}; {expected}.")
     return value
+
+
+def positive_int(
+    environ: Mapping[str, str], name: str, default: int, minimum: int = 1, maximum: float = math.inf
+) -> int:
+    return _number(environ, name, default, int, "an integer", minimum, maximum)
 
 
 def positive_float(
-    environ: Mapping[str, str],
-    name: str,
-    default: float,
-    minimum: float = 0.0,
-    maximum: float = math.inf,
+    environ: Mapping[str, str], name: str, default: float, minimum: float = 0.0, maximum: float = math.inf
 ) -> float:
-    """A finite number in [minimum, maximum]: `inf` and `nan` would silently switch a threshold off."""
-    raw = _raw(environ, name)
-    if raw is None:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not a number; expected a number >= {minimum}.") from None
-    if not math.isfinite(value):
-        raise ConfigError(f"{name}={raw!r} is not a finite number; expected a number >= {minimum}.")
-    if value < minimum:
-        raise ConfigError(f"{name}={value} is too small; expected a number >= {minimum}.")
-    if value > maximum:
-        raise ConfigError(f"{name}={value} is too large; expected a number <= {maximum}.")
-    return value
+    return _number(environ, name, default, float, "a number", minimum, maximum)
 
 
 def timezone_setting(environ: Mapping[str, str], name: str, default: str) -> str:

@@ -3,24 +3,16 @@ adlfs filesystem and the profile target of the lake's auth mode."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
-from data_platform.resources.lake import LakeResource
+from tests.conftest import azurite_lake
 from tests.transform.conftest import FIRST_DAY, LAST_DAY
 from tests.transform.pipeline import MART_TABLES, Pipeline
 
 
 @pytest.mark.azurite
 def test_marts_built_from_an_azurite_lake_equal_the_local_ones(built, azurite_server, monkeypatch, tmp_path):
-    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite_server.connection_string)
-    lake = LakeResource(
-        root_url=f"abfs://lake-{uuid.uuid4().hex[:12]}/platform",
-        auth="connection_string",
-        connection_string=azurite_server.connection_string,
-    )
-    lake.check()
+    lake = azurite_lake(azurite_server, monkeypatch)
     files = built.lake.find("raw", suffix=".parquet")
     assert files
     for relative in files:
