@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 
 import pytest
 from dagster import AssetKey, DagsterInstance, build_sensor_context, execute_job
@@ -25,6 +24,7 @@ from square_sales.ingestion.layout import ORDERS, PAYMENTS, REFUNDS
 from square_sales.quality import RAW_QUALITY_JOB
 from tests.alerts.conftest import assert_no_secret
 from tests.quality.rawdata import midday, order, payment, write_partition
+from tests.support.definitions import forget_settings
 from tests.support.processes import REPO_ROOT
 
 DAY = dt.date(2026, 11, 18)
@@ -53,6 +53,7 @@ def platform(alert_environment, lake_root, tmp_path, monkeypatch):
         sensors = {s.name: s for s in build_alert_sensors(UI, interval_seconds=30)}
         resources = {RESOURCE_KEY: build_alert_destinations(load_alert_settings())}
         yield instance, lake, sensors, resources
+    forget_settings()  # later tests read their own environment
 
 
 def land(lake: LakeResource, duplicates: bool) -> str:
@@ -67,8 +68,8 @@ def run_square_checks(instance: DagsterInstance) -> None:
     """Run the day's checks from the square_sales code location, the way `dagster job execute -m` does, in process
     (a subprocess per step would reload the code location for every check)."""
     # Load the code location afresh from this test's environment (LAKE_ROOT_URL): other test modules may have
-    # imported it already with another lake, and a code location reads its settings once, at import.
-    sys.modules.pop("square_sales.definitions", None)
+    # loaded it already with another lake, and a code location reads its settings once per process.
+    forget_settings()
     repository = ReconstructableRepository.for_module("square_sales.definitions", "defs", str(REPO_ROOT))
     execute_job(
         repository.get_reconstructable_job(RAW_QUALITY_JOB),

@@ -14,6 +14,16 @@ from square_sales.keys import raw_asset_key
 LOAD_LOCATION_CODE = "import importlib; importlib.import_module('{location}.definitions').defs()"
 
 
+def forget_settings() -> None:
+    """Make the next load read the environment again (settings are read once per process, and cached)."""
+    from data_platform.settings import platform_settings
+    from square_sales.partitions import daily_partitions
+    from square_sales.settings import square_sales_settings
+
+    for cached in (platform_settings, square_sales_settings, daily_partitions):
+        cached.cache_clear()
+
+
 def load_location(location: str) -> Definitions:
     """The location's definitions, built as Dagster builds them (its module's lazy ``defs``)."""
     return importlib.import_module(f"{location}.definitions").defs()
