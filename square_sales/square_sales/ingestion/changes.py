@@ -20,6 +20,7 @@ from square_sales.partitions import business_day_of
 
 ENTITIES = ("orders", "payments", "refunds")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
 
 # entity -> location id -> newest updated_at read (ISO 8601)
 Positions = dict[str, dict[str, str]]
@@ -52,7 +53,7 @@ class _Query:
 
     def pages(self, api: SquareApi, since: datetime) -> Iterator[list[dict]]:
         # Filters include their start: ask from one microsecond after the position.
-        after = since + timedelta(microseconds=1)
+        after = since + MICROSECOND
         if self.entity == "orders":
             query = orders_query(after, field_name="updated_at", timespec="microseconds")
             for page in api.search_orders(list(self.location_ids), query):
@@ -104,25 +105,33 @@ def read_changes(
 
 
 def _read_query(api: SquareApi, query: _Query, scan: ChangeScan, timezone: str, deadline: float) -> bool:
-    """Read one query into ``scan``; False when the budget ran out before its last page."""
+    """Read one query into ``scan``; False when the budget ran out before its last page. Stopping early, the
+    objects of the page's last instant are left for next time (more may follow on the next page), so none is
+    missed and none is noted twice."""
     own = scan.positions[query.entity]
     since = query.start(scan.positions)
-    newest = since
+    reached = since
     for objects in query.pages(api, since):
         scan.pages += 1
-        for obj in objects:
-            updated = _parse(obj["updated_at"])
-            newest = max(newest, updated)
-            if updated <= _parse(own.get(obj.get("location_id"), since.isoformat())):
-                continue  # read already, under that location's own position
-            scan.days.add(business_day_of(_parse(obj["created_at"]), timezone))
-            scan.objects += 1
-        if time.monotonic() >= deadline:
-            # Objects sharing the last timestamp may continue on the next page: read them again next time.
-            _advance(own, query.location_ids, newest - timedelta(microseconds=1))
+        stamps = [_parse(obj["updated_at"]) for obj in objects]
+        if stamps and time.monotonic() >= deadline and max(stamps) - MICROSECOND > since:
+            cut = max(stamps)
+            _note(scan, own, [o for o, at in zip(objects, stamps, strict=True) if at < cut], since, timezone)
+            _advance(own, query.location_ids, cut - MICROSECOND)
             return False
-    _advance(own, query.location_ids, newest)
+        _note(scan, own, objects, since, timezone)
+        reached = max([reached, *stamps])
+    _advance(own, query.location_ids, reached)
     return True
+
+
+def _note(scan: ChangeScan, own: dict[str, str], objects: list[dict], since: datetime, timezone: str) -> None:
+    for obj in objects:
+        # Skip what was read already under the object's own location's position.
+        if _parse(obj["updated_at"]) <= _parse(own.get(obj.get("location_id"), since.isoformat())):
+            continue
+        scan.days.add(business_day_of(_parse(obj["created_at"]), timezone))
+        scan.objects += 1
 
 
 def _advance(own: dict[str, str], location_ids: tuple[str, ...], reached: datetime) -> None:
