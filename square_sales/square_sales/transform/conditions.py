@@ -104,7 +104,8 @@ class _RawJudge:
         """The newest evaluation of the check after the materialization, covering the partition, decides; with
         none, the run that made the materialization does (it fails when a blocking check fails)."""
         for record in self._evaluations(check_key):
-            if record.create_timestamp < latest.timestamp:
+            # The event's own time: the record's creation time is stored to the second.
+            if record.event.timestamp < latest.timestamp:
                 break
             if self._covers(record.partition, record.run_id, partition):
                 return record.status.value == "SUCCEEDED"
@@ -121,7 +122,7 @@ class _RawJudge:
                     check_key, limit=HISTORY_READ
                 )
                 # Dagster does not export the status enum; its values are stable strings.
-                if record.status.value in ("SUCCEEDED", "FAILED")
+                if record.status.value in ("SUCCEEDED", "FAILED") and record.event is not None
             ]
         return self._history[check_key]
 
