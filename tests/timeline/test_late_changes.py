@@ -61,14 +61,15 @@ def lake_differences(platform: SimulatedPlatform, days) -> list[str]:
 
 
 def an_upload_at_the_windows_edge(chain) -> tuple[dt.date, dt.datetime]:
-    """A day D-2 changed between 23:00 and midnight (reporting zone) of day D: (D-2, the change's time)."""
-    for day, times in sorted(
-        changes_by_day(chain, CHAIN_START, BASE_NOW, BASE_NOW + dt.timedelta(days=12)).items()
-    ):
+    """A day D-2 changed between 23:00 and midnight (reporting zone) of day D, and not again until 00:05:
+    (D-2, the time of its last change that evening)."""
+    changes = changes_by_day(chain, CHAIN_START, BASE_NOW, BASE_NOW + dt.timedelta(days=12))
+    for day, times in sorted(changes.items()):
         edge = day + dt.timedelta(days=WINDOW_DAYS - 1)
-        late = [t for t in times if at(edge, 23) <= t < at(edge + dt.timedelta(days=1), 0) and t > BASE_NOW]
-        if late:
-            return day, late[0]
+        evening = [t for t in times if at(edge, 23) <= t < at(edge, 23, 58) and t > BASE_NOW]
+        after_midnight = at(edge + dt.timedelta(days=1), 0, 5)
+        if evening and not [t for t in times if evening[-1] < t <= after_midnight]:
+            return day, evening[-1]
     raise AssertionError("the sandbox should upload some sale two days late in the evening")
 
 
