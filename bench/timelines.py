@@ -21,15 +21,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.support.sandbox import sandbox  # noqa: E402
-from tests.timeline.changes import reporting_day  # noqa: E402
-from tests.timeline.conftest import BASE_NOW, CHAIN_START  # noqa: E402
-from tests.timeline.platform import SimulatedPlatform  # noqa: E402
-from tests.timeline.random_timeline import describe, generate, play  # noqa: E402
+from tests.support.sandbox import sandbox
+from tests.timeline.changes import reporting_day
+from tests.timeline.conftest import BASE_NOW, CHAIN_START
+from tests.timeline.platform import SimulatedPlatform
+from tests.timeline.random_timeline import describe, generate, play
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seeds", type=int, default=20, help="timelines to play")
     parser.add_argument("--first-seed", type=int, default=1000)
     parser.add_argument("--steps", type=int, default=6, help="steps per timeline")
@@ -37,15 +39,18 @@ def main() -> int:
     args = parser.parse_args()
 
     results = []
-    with tempfile.TemporaryDirectory(prefix="bench-timelines-") as folder, sandbox(
-        locations=4,
-        orders_per_day=12,
-        seed=args.sandbox_seed,
-        start_date=CHAIN_START,
-        now=BASE_NOW,
-        offline_share=0.3,
-        refund_share=0.05,
-    ) as chain:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-timelines-") as folder,
+        sandbox(
+            locations=4,
+            orders_per_day=12,
+            seed=args.sandbox_seed,
+            start_date=CHAIN_START,
+            now=BASE_NOW,
+            offline_share=0.3,
+            refund_share=0.05,
+        ) as chain,
+    ):
         started = time.perf_counter()
         base = SimulatedPlatform(chain, Path(folder) / "base")
         base.start(CHAIN_START)

@@ -41,10 +41,10 @@ from dagster import (
     sensor,
 )
 
-from square_sales.ingestion.jobs import range_run_request, square_raw_daily_job
+from square_sales.ingestion.jobs import days_run_requests, square_raw_daily_job
 from square_sales.ingestion.resource import SquareClientResource
 from square_sales.keys import DAILY_RAW_KEYS
-from square_sales.partitions import contiguous_ranges, trailing_partition_keys
+from square_sales.partitions import trailing_partition_keys
 
 # Time spent reading Square's changes per tick; the rest waits for the next tick (Dagster times a tick out at 60 s).
 TICK_BUDGET_SECONDS = 20.0
@@ -189,13 +189,7 @@ def build_late_change_sensor(
         context.log.info(f"{summary}; re-pulling {', '.join(due)}")
         tick = hashlib.sha1(cursor.encode()).hexdigest()[:12]
         return SensorResult(
-            run_requests=[
-                range_run_request(
-                    first, last, reason="late change in Square", run_key=f"late-{tick}-{first}-{last}"
-                )
-                for first, last in contiguous_ranges(due)
-            ],
-            cursor=cursor,
+            run_requests=days_run_requests(due, "late change in Square", f"late-{tick}"), cursor=cursor
         )
 
     return square_raw_late_change_sensor

@@ -37,9 +37,9 @@ from dagster import (
 
 from data_platform.partition_ranges import partition_range_of
 from data_platform.resources.warehouse import WarehouseResource
-from square_sales.ingestion.jobs import range_run_request, square_raw_daily_job
+from square_sales.ingestion.jobs import days_run_requests, square_raw_daily_job
 from square_sales.keys import DAILY_RAW_KEYS
-from square_sales.partitions import contiguous_ranges, trailing_partition_keys
+from square_sales.partitions import trailing_partition_keys
 from square_sales.quality.common import SAMPLE, md_table
 from square_sales.transform.assets import WAREHOUSE_POOL
 from square_sales.transform.automation import WAREHOUSE_WRITER_TAG
@@ -190,12 +190,7 @@ def _repair_sensor() -> SensorDefinition:
             return SensorResult(skip_reason=SkipReason("The marts match the lake."), cursor=cursor)
         context.log.info(f"Re-pulling days whose marts differ from the lake: {', '.join(days)}")
         return SensorResult(
-            run_requests=[
-                range_run_request(
-                    first, last, reason="marts differ from the lake", run_key=f"marts-{cursor}-{first}-{last}"
-                )
-                for first, last in contiguous_ranges(days)
-            ],
+            run_requests=days_run_requests(days, "marts differ from the lake", f"marts-{cursor}"),
             cursor=cursor,
         )
 
