@@ -22,6 +22,7 @@ from dagster import (
 )
 
 from data_platform.resources.lake import LakeResource
+from square_sales.dagster_features import accepted_dagster_previews
 from square_sales.ingestion.resource import SquareClientResource
 from square_sales.keys import OWNER, RAW_GROUP, RAW_KINDS, raw_asset_key
 
@@ -48,8 +49,11 @@ SNAPSHOT_DESCRIPTIONS = {
 def _metadata(
     total: "PullStats", per_day: list[tuple[str, "PullStats"]], retries: int, lake: LakeResource
 ) -> dict:
+    """Figures of a pull. Every object Square returned is accounted for: objects_received = rows +
+    duplicates_skipped + outside_range_skipped (rows include those with malformed fields or null keys)."""
     metadata = {
         "rows": MetadataValue.int(total.rows),
+        "objects_received": MetadataValue.int(total.objects_received),
         "locations": MetadataValue.int(total.locations),
         "pages": MetadataValue.int(total.pages),
         "late_uploads_seen": MetadataValue.int(total.late_uploads),
@@ -58,7 +62,14 @@ def _metadata(
         "retries": MetadataValue.int(retries),
         "cursor_restarts": MetadataValue.int(total.cursor_restarts),
         "duplicates_skipped": MetadataValue.int(total.duplicates_skipped),
+        "outside_range_skipped": MetadataValue.int(total.outside_range_skipped),
+        "null_key_rows": MetadataValue.int(total.null_key_rows),
+        "malformed_values": MetadataValue.int(total.malformed.total),
+        # The rows of each partition of the run: what the dbt runs compare the lake with (transform/raw_inputs.py).
+        "rows_by_partition": MetadataValue.json({key: s.rows for key, s in per_day}),
     }
+    if total.malformed.total:
+        metadata["malformed_fields"] = MetadataValue.text(total.malformed.summary())
     if len(per_day) == 1:
         metadata["path"] = MetadataValue.path(lake.url(per_day[0][1].path))
     else:
@@ -68,6 +79,13 @@ def _metadata(
         ]
         metadata["partitions"] = MetadataValue.md("\n".join(lines))
     return metadata
+
+
+def _prepare_lake(context: AssetExecutionContext, lake: LakeResource, folder: str) -> None:
+    """The lake answers and accepts writes before anything is pulled; leftovers of killed writers go."""
+    removed = lake.prepare_for_writes(folder)
+    if removed:
+        context.log.warning(f"Removed {len(removed)} leftover(s) of killed writers: {', '.join(removed[:5])}")
 
 
 def _daily_raw_asset(entity_name: str, partitions: DailyPartitionsDefinition) -> AssetsDefinition:
@@ -86,9 +104,10 @@ def _daily_raw_asset(entity_name: str, partitions: DailyPartitionsDefinition) ->
         from square_sales.ingestion.pull import PullStats, pull_day
 
         entity = ENTITIES[entity_name]
+        _prepare_lake(context, lake, entity.folder)
         total = PullStats()
         per_day: list[tuple[str, PullStats]] = []
-        with square.open() as api:
+        with square.open(log=context.log) as api:
             location_ids = api.location_ids()
             for key in context.partition_keys:
                 stats = pull_day(
@@ -98,12 +117,17 @@ def _daily_raw_asset(entity_name: str, partitions: DailyPartitionsDefinition) ->
                     date.fromisoformat(key),
                     partitions.timezone,
                     location_ids,
-                    context.run_id,
+                    context.run.run_id,
                 )
                 context.log.info(
                     f"{entity_name} {key}: {stats.rows} rows from {stats.pages} pages, "
                     f"{stats.late_uploads} late, {stats.bytes_written} bytes in {stats.seconds:.1f}s"
                 )
+                if stats.malformed.total or stats.null_key_rows:
+                    context.log.warning(
+                        f"{entity_name} {key}: {stats.null_key_rows} row(s) with a null key, malformed values "
+                        f"kept as null: {stats.malformed.summary() or 'none'}"
+                    )
                 total.add(stats)
                 per_day.append((key, stats))
             retries = api.stats.retries
@@ -126,8 +150,9 @@ def _snapshot_raw_asset(entity_name: str) -> AssetsDefinition:
         from square_sales.ingestion.pull import pull_snapshot
 
         entity = ENTITIES[entity_name]
-        with square.open() as api:
-            stats = pull_snapshot(api, lake, entity, datetime.now(UTC), context.run_id)
+        _prepare_lake(context, lake, entity.folder)
+        with square.open(log=context.log) as api:
+            stats = pull_snapshot(api, lake, entity, datetime.now(UTC), context.run.run_id)
             retries = api.stats.retries
         _prune_snapshots(lake, entity.folder)
         return MaterializeResult(metadata=_metadata(stats, [("snapshot", stats)], retries, lake))
@@ -142,7 +167,8 @@ def _prune_snapshots(lake: LakeResource, folder: str) -> None:
 
 
 def build_daily_raw_assets(partitions: DailyPartitionsDefinition) -> list[AssetsDefinition]:
-    return [_daily_raw_asset(name, partitions) for name in DAILY_DESCRIPTIONS]
+    with accepted_dagster_previews():  # single-run backfill policy
+        return [_daily_raw_asset(name, partitions) for name in DAILY_DESCRIPTIONS]
 
 
 def build_snapshot_raw_assets() -> list[AssetsDefinition]:

@@ -1,20 +1,35 @@
 """What changed in Square since a cursor: the business days touched by orders, payments and refunds updated since
-then, and where Square's change history stands now (the cursor of the late-change sensor)."""
+then, and where Square's change history stands now (the cursor of the late-change sensor).
+
+A changed object whose ``updated_at`` or ``created_at`` cannot be read cannot be placed on a day: it is reported
+(``ChangedDays.unplaceable``, logged by the sensor with its ids), never silently passed over; the window schedule
+and the audit still re-pull the recent days.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from square_sales.ingestion.client import SquareApi
-from square_sales.ingestion.pull import location_batches, orders_query, square_time
+from square_sales.ingestion.layout import object_label
+from square_sales.ingestion.pull import location_batches, orders_query, parse_square_time, square_time
 from square_sales.partitions import business_day_of
 
 ENTITIES = ("orders", "payments", "refunds")
+UNPLACEABLE_SAMPLE = 10
 
 
 def _parse(timestamp: str) -> datetime:
     return datetime.fromisoformat(timestamp).astimezone(UTC)
+
+
+@dataclass
+class ChangedDays:
+    days: dict[str, set[date]]  # per entity, the business days (by created_at) touched by changes
+    cursor: dict[str, str]  # the advanced cursor
+    unplaceable: dict[str, list[str]] = field(default_factory=dict)  # ids without a readable timestamp
 
 
 def _updated_since(api: SquareApi, entity: str, location_ids: list[str], since: datetime) -> Iterator[dict]:
@@ -25,8 +40,8 @@ def _updated_since(api: SquareApi, entity: str, location_ids: list[str], since: 
     if entity == "orders":
         query = orders_query(after, field_name="updated_at", timespec="microseconds")
         for batch in location_batches(location_ids):
-            for page in api.search_orders(batch, query):
-                yield from page.get("orders") or []
+            for objects in api.search_orders(batch, query):
+                yield from objects
         return
     for location_id in location_ids:
         params = {
@@ -36,8 +51,8 @@ def _updated_since(api: SquareApi, entity: str, location_ids: list[str], since: 
             "location_id": location_id,
             "limit": api.list_page_limit,
         }
-        for page in api.list_pages(f"v2/{entity}", params):
-            yield from page.get(entity) or []
+        for objects in api.list_objects(f"v2/{entity}", params, entity):
+            yield from objects
 
 
 def baseline_cursor(api: SquareApi, location_ids: list[str]) -> dict[str, str]:
@@ -46,12 +61,14 @@ def baseline_cursor(api: SquareApi, location_ids: list[str]) -> dict[str, str]:
 
     def consider(entity: str, objects: list[dict]) -> None:
         for obj in objects:
-            newest[entity] = max(newest[entity], _parse(obj["updated_at"]))
+            updated = parse_square_time(obj.get("updated_at"))
+            if updated is not None:
+                newest[entity] = max(newest[entity], updated.astimezone(UTC))
 
     query = {"sort": {"sort_field": "UPDATED_AT", "sort_order": "DESC"}}
     for batch in location_batches(location_ids):
         body = {"location_ids": batch, "query": query, "limit": 1}
-        consider("orders", api.request("POST", "v2/orders/search", json=body).get("orders") or [])
+        consider("orders", api.single_page("POST", "v2/orders/search", "orders", json=body))
     for entity in ("payments", "refunds"):
         for location_id in location_ids:
             params = {
@@ -60,26 +77,31 @@ def baseline_cursor(api: SquareApi, location_ids: list[str]) -> dict[str, str]:
                 "location_id": location_id,
                 "limit": 1,
             }
-            consider(entity, api.request("GET", f"v2/{entity}", params=params).get(entity) or [])
+            consider(entity, api.single_page("GET", f"v2/{entity}", entity, params=params))
     return {entity: moment.isoformat() for entity, moment in newest.items()}
 
 
 def find_changed_days(
     api: SquareApi, location_ids: list[str], cursor: dict[str, str], timezone: str
-) -> tuple[dict[str, set[date]], dict[str, str]]:
+) -> ChangedDays:
     """Business days (by created_at) touched by changes after the cursor, per entity, and the advanced cursor."""
-    changed: dict[str, set[date]] = {}
-    new_cursor = dict(cursor)
+    result = ChangedDays(days={}, cursor=dict(cursor))
     for entity in ENTITIES:
         since = _parse(cursor[entity])
         newest = since
         days: set[date] = set()
         for obj in _updated_since(api, entity, location_ids, since):
-            updated = _parse(obj["updated_at"])
+            updated, created = (
+                parse_square_time(obj.get("updated_at")),
+                parse_square_time(obj.get("created_at")),
+            )
+            if updated is None or created is None:
+                result.unplaceable.setdefault(entity, []).append(object_label(obj))
+                continue
             if updated <= since:
                 continue
-            days.add(business_day_of(_parse(obj["created_at"]), timezone))
-            newest = max(newest, updated)
-        changed[entity] = days
-        new_cursor[entity] = newest.isoformat()
-    return changed, new_cursor
+            days.add(business_day_of(created, timezone))
+            newest = max(newest, updated.astimezone(UTC))
+        result.days[entity] = days
+        result.cursor[entity] = newest.isoformat()
+    return result
