@@ -93,9 +93,11 @@ def reporting_today() -> date:
     """Today in the chain's reporting time zone: the newest daily partition."""
     from zoneinfo import ZoneInfo
 
-    from square_sales.settings import square_sales_settings
+    from square_sales.settings import load_square_sales_settings
 
-    return datetime.now(ZoneInfo(square_sales_settings().reporting_timezone)).date()
+    # Read, not cached: the demo sets SQUARE_BASE_URL and the start date afterwards, and the code location must
+    # read those (square_sales_settings() caches the first read of the process).
+    return datetime.now(ZoneInfo(load_square_sales_settings().reporting_timezone)).date()
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
