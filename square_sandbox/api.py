@@ -10,8 +10,8 @@ import orjson
 
 from square_sandbox.clock import Clock
 from square_sandbox.cursors import decode_cursor, encode_cursor, fingerprint
-from square_sandbox.days import Record
 from square_sandbox.errors import SquareError, bad_request, not_found
+from square_sandbox.records import Record
 from square_sandbox.store import Store
 from square_sandbox.timeutil import US_PER_DAY, InvalidTime, format_us, parse_rfc3339
 from square_sandbox.world import Location, World
@@ -377,7 +377,7 @@ class SquareApi:
                         "is_offline_payment",
                     )
                 want = offline.lower() == "true"
-                checks.append(lambda r: (r.facts[4] is not None) == want)
+                checks.append(lambda r: (r.facts.offline_created is not None) == want)
             offline_begin, offline_end = (
                 _single(query, "offline_begin_time"),
                 _single(query, "offline_end_time"),
@@ -393,10 +393,10 @@ class SquareApi:
                 checks.append(lambda r: r.total == amount)
             last_4 = _single(query, "last_4")
             if last_4 is not None:
-                checks.append(lambda r: r.facts[3] == last_4)
+                checks.append(lambda r: r.facts.last_4 == last_4)
             brand = _single(query, "card_brand")
             if brand is not None:
-                checks.append(lambda r: r.facts[2] == brand)
+                checks.append(lambda r: r.facts.card_brand == brand)
             return (lambda r: all(check(r) for check in checks)) if checks else None
 
         records, cursor = self._listing(
@@ -417,7 +417,7 @@ class SquareApi:
                 checks.append(lambda r: r.state == status)
             source_type = _single(query, "source_type")
             if source_type is not None:
-                checks.append(lambda r: r.facts[1] == source_type)
+                checks.append(lambda r: r.facts.source_type == source_type)
             return (lambda r: all(check(r) for check in checks)) if checks else None
 
         records, cursor = self._listing("refund", query, stale_cursor, locations, REFUND_SORT_FIELDS, extra)

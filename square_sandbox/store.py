@@ -10,7 +10,8 @@ import gc
 import threading
 from collections.abc import Callable, Iterable
 
-from square_sandbox.days import LATE_HORIZON_US, MAIN_MARGIN_US, DayData, DayGenerator, Record
+from square_sandbox.days import LATE_HORIZON_US, MAIN_MARGIN_US, DayData, DayGenerator
+from square_sandbox.records import Record
 from square_sandbox.timeutil import US_PER_DAY
 from square_sandbox.world import Location, World, id_origin
 
