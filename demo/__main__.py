@@ -95,8 +95,7 @@ def reporting_today() -> date:
 
     from square_sales.settings import load_square_sales_settings
 
-    # Read, not cached: the demo sets SQUARE_BASE_URL and the start date afterwards, and the code location must
-    # read those (square_sales_settings() caches the first read of the process).
+    # Read, not cached: the demo sets the environment of its runs (sandbox URL, partitions) after this.
     return datetime.now(ZoneInfo(load_square_sales_settings().reporting_timezone)).date()
 
 
