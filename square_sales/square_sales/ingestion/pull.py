@@ -25,7 +25,12 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from data_platform.resources.lake import LakeResource
-from square_sales.ingestion.client import MAX_LOCATIONS_PER_SEARCH, InvalidCursorError, SquareApi
+from square_sales.ingestion.client import (
+    MAX_LOCATIONS_PER_SEARCH,
+    InvalidCursorError,
+    SquareApi,
+    SquareApiError,
+)
 from square_sales.ingestion.layout import ORDERS, PAYMENTS, REFUNDS, TIMESTAMP, FieldProblems, RawEntity
 from square_sales.partitions import business_day_bounds
 
@@ -210,6 +215,9 @@ def _write_partition(
         try:
             for query in queries:
                 _stream_query(query, writer, stats, resumable=created_range is not None)
+        except SquareApiError as error:
+            # The client knows the endpoint; which partition was being pulled is said here.
+            raise type(error)(f"Square {entity.name} {where}: {error}") from None
         finally:
             writer.close()
         stats.bytes_written = local_path.stat().st_size
