@@ -616,7 +616,7 @@ FIELDS = [
     Case(
         "changed-order-without-created-at",
         "unplaceable-change",
-        r"unplaceable changed orders: ORD-",
+        r"1 changed orders without a readable created_at/updated_at cannot be placed on a business day: ORD-",
         s.unplaceable_change,
         kind="flagged",
     ),
