@@ -52,7 +52,7 @@ def build_completeness_check(partitions: DailyPartitionsDefinition) -> AssetChec
         from square_sales.ingestion.completeness import compare_partition, diff_metadata
 
         keys = run_partition_keys(partitions, context.run.tags)
-        with square.open() as api:
+        with square.open(log=context.log) as api:
             location_ids = api.location_ids()
             diffs = [
                 compare_partition(api, lake, date.fromisoformat(k), partitions.timezone, location_ids)
@@ -85,7 +85,7 @@ def build_audit_schedule(
         from square_sales.ingestion.completeness import compare_partition
 
         keys = trailing_partition_keys(partitions, context.scheduled_execution_time, audit_days)
-        with square.open() as api:
+        with square.open(log=context.log) as api:
             location_ids = api.location_ids()
             differing = [
                 d.day

@@ -157,7 +157,7 @@ def build_late_change_sensor(
         from square_sales.ingestion.changes import baseline_positions, read_changes
 
         now = clock()
-        with square.open() as api:
+        with square.open(log=context.log) as api:
             location_ids = api.location_ids()
             if not context.cursor:
                 state = SensorState(baseline_positions(api, location_ids))

@@ -24,6 +24,7 @@ from dagster import (
 from pydantic import Field
 
 from data_platform.resources.warehouse import WarehouseResource
+from square_sales.keys import DAILY_RAW_KEYS
 from square_sales.quality.freshness_policies import FreshnessPolicies
 from square_sales.transform.conditions import model_condition
 from square_sales.transform.manifest import DbtManifest
@@ -42,7 +43,8 @@ REFERENCE_MODELS_NAME = "square_dbt_reference_models"
 # A re-pulled raw day, whatever its age (backfill window, late-upload sensor, manual backfill), flows to the same
 # partition downstream (transform/conditions.py says when exactly).
 DAILY_MODELS = AssetSelection.tag(DAILY_PARTITIONED_TAG, "")
-DAILY_MODEL_CONDITION = model_condition(DAILY_MODELS)
+# The daily models build a day together (can_subset below): each waits for every raw daily asset of that day.
+DAILY_MODEL_CONDITION = model_condition(DAILY_MODELS, gated=DAILY_RAW_KEYS)
 REFERENCE_MODEL_CONDITION = model_condition(AssetSelection.all() - DAILY_MODELS)
 
 
@@ -83,7 +85,9 @@ def _dbt_models(
         name=name,
         specs=[manifest.asset_spec(unique_id, condition, freshness_policy) for unique_id in unique_ids],
         check_specs=[check for unique_id in unique_ids for check in manifest.check_specs(unique_id)],
-        can_subset=True,
+        # A day's models build together: their tests read each other (each line item's order is in fct_orders),
+        # so no run may rebuild some of a day's models and not the rest. Reference models may be built alone.
+        can_subset=partitions is None,
         pool=WAREHOUSE_POOL,
         partitions_def=partitions,
         backfill_policy=BackfillPolicy.single_run() if partitions else None,

@@ -11,19 +11,18 @@ partition counts once the run that pulled it succeeded), and a test drives the v
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 
 from dagster import (
     AssetsDefinition,
     AssetSelection,
     AutomationConditionSensorDefinition,
-    BetaWarning,
     DefaultSensorStatus,
     SensorDefinition,
     define_asset_job,
 )
 
+from square_sales.dagster_features import accepted_dagster_previews
 from square_sales.transform.assets import DAILY_MODELS_NAME, REFERENCE_MODELS_NAME
 
 # dagster_home/dagster.yaml and docker/dagster.yaml limit runs with this tag to one at a time.
@@ -39,9 +38,7 @@ AUTOMATION_INTERVAL_SECONDS = 60
 
 
 def build_automation_sensor(dbt_assets: Sequence[AssetsDefinition]) -> SensorDefinition:
-    with warnings.catch_warnings():
-        # use_user_code_server is a beta parameter, chosen knowingly (see above).
-        warnings.filterwarnings("ignore", category=BetaWarning, message=r"Parameter `use_user_code_server`")
+    with accepted_dagster_previews():  # evaluated in the code server
         return AutomationConditionSensorDefinition(
             "square_dbt_automation",
             target=AssetSelection.assets(*dbt_assets),

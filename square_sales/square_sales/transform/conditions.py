@@ -15,7 +15,8 @@ updated them without it. Nothing runs while a raw partition it reads is missing 
 model is itself in progress.
 
 Blocking raw checks block (``no_duplicate_ids``, ``no_null_keys``): a model partition runs only when the blocking
-checks of every raw partition it reads passed on that partition's latest materialization. Broken raw data never
+checks of every raw partition it reads (a daily model's run reads the raw days around its own, see
+``partition_window.py``) passed on that partition's latest materialization. Broken raw data never
 flows into the marts, and flows once fixed (pulled again, or checked again, and passing). Dagster's own
 ``all_deps_blocking_checks_passed()`` cannot say so here: Dagster 1.13 records a partitioned check evaluated in a
 partition-range run (every window, sensor and backfill run of this project) without its partitions, so for those
@@ -25,6 +26,9 @@ succeeds.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
 
 from dagster import (
     AssetCheckKey,
@@ -41,6 +45,7 @@ from dagster import (
 
 from data_platform.partition_ranges import partition_range_of
 from square_sales.keys import RAW_GROUP
+from square_sales.transform.partition_window import dbt_window_for_partitions
 
 RAW = AssetSelection.groups(RAW_GROUP)
 
@@ -52,11 +57,17 @@ HISTORY_READ = 50
 
 class RawBlockingChecksPassed(AutomationCondition):
     """True for a partition when every raw partition it reads passed its blocking checks on its latest
-    materialization. Raw daily partitions map one to one; raw snapshots are unpartitioned."""
+    materialization. ``gated``: the raw assets to judge, when not only the model's own raw parents (the daily
+    models build a day together, so each is held back by any raw daily asset of that day). Raw daily partitions
+    map one to one; raw snapshots are unpartitioned."""
+
+    def __init__(self, gated: Sequence[AssetKey] = ()) -> None:
+        self._gated = tuple(gated)
 
     @property
     def name(self) -> str:
-        return "raw_blocking_checks_passed"
+        gated = ", ".join(key.to_user_string() for key in self._gated)
+        return f"raw_blocking_checks_passed({gated})" if gated else "raw_blocking_checks_passed"
 
     @property
     def description(self) -> str:
@@ -65,12 +76,16 @@ class RawBlockingChecksPassed(AutomationCondition):
     def evaluate(self, context: AutomationContext) -> AutomationResult:
         graph = context.asset_graph
         raw_keys = RAW.resolve(graph, allow_missing=True)
-        parents = [key for key in graph.get(context.key).parent_keys if key in raw_keys]
+        parents = self._gated or [key for key in graph.get(context.key).parent_keys if key in raw_keys]
         judge = _RawJudge(context)
 
         def passes(partition: str | None) -> bool:
             return all(
-                judge.passed(key, partition if graph.get(key).partitions_def else None) for key in parents
+                judge.passed(key, raw_partition)
+                for key in parents
+                for raw_partition in (
+                    _read_partitions(partition) if graph.get(key).partitions_def else [None]
+                )
             )
 
         candidates = context.candidate_subset
@@ -141,6 +156,16 @@ class _RawJudge:
         return self._runs[run_id]
 
 
+def _read_partitions(partition: str | None) -> list[str | None]:
+    """The raw daily partitions a run of the daily models for ``partition`` reads (its dbt window)."""
+    if partition is None:
+        return [None]
+    day = date.fromisoformat(partition)
+    window = dbt_window_for_partitions(day, day + timedelta(days=1))
+    span = (window.raw_partition_end - window.raw_partition_start).days
+    return [(window.raw_partition_start + timedelta(days=n)).isoformat() for n in range(span + 1)]
+
+
 def _raw_updated_since_requested() -> AutomationCondition:
     # One SINCE over two timed operands: an AND/OR in between would drop the timestamps.
     return (
@@ -151,9 +176,10 @@ def _raw_updated_since_requested() -> AutomationCondition:
     )
 
 
-def model_condition(models: AssetSelection) -> AutomationCondition:
+def model_condition(models: AssetSelection, gated: Sequence[AssetKey] = ()) -> AutomationCondition:
     """The condition of a dbt model reading the raw layer and the other ``models`` (its own kind: daily models
-    read daily models; reference data changing does not rebuild every historical day, rebuild_warehouse does)."""
+    read daily models; reference data changing does not rebuild every historical day, rebuild_warehouse does).
+    ``gated``: the raw assets whose blocking checks hold it back (default: its own raw parents)."""
     reads = RAW | models
     model_requested_now = AutomationCondition.any_deps_match(AutomationCondition.will_be_requested())
     model_updated_without_it = AutomationCondition.any_deps_match(
@@ -169,5 +195,5 @@ def model_condition(models: AssetSelection) -> AutomationCondition:
         & ~AutomationCondition.any_deps_in_progress().allow(reads)
         & ~AutomationCondition.in_progress()
         # Last: it reads the instance per partition, so it only sees the few partitions still due.
-        & RawBlockingChecksPassed()
+        & RawBlockingChecksPassed(gated)
     ).with_label("raw_changes_reach_the_model")
