@@ -44,7 +44,7 @@ def main() -> int:
             now=T0,
             offline_share=0.02,
             refund_share=0.02,
-            ) as chain,
+        ) as chain,
     ):
         platform = SimulatedPlatform(chain, Path(folder) / "platform")
         platform.tick_changes(launch=False)  # the first tick: where Square stands

@@ -330,4 +330,7 @@ def days_of(tag_sets: Iterable[dict[str, str]]) -> set[dt.date]:
 
 def _instance(home: Path) -> DagsterInstance:
     """A persistent instance in ``home`` (SQLite), without telemetry."""
-    return DagsterInstance.local_temp(str(home), overrides={"telemetry": {"enabled": False}})
+    instance = DagsterInstance.local_temp(str(home), overrides={"telemetry": {"enabled": False}})
+    # Dagster finds the defs-state storage through a context variable that entering an instance sets; left to
+    # the first instance a run entered, it would point at one ``copy_to`` disposed. Point it at the newest.
+    return instance.__enter__()
