@@ -125,10 +125,21 @@ def test_every_endpoint_answers_within_the_contract(seeded: httpx.Client):
 
     # The pages covered every kind of object the contract describes, not just the easy ones.
     assert calls.pages > 40
-    assert {"ITEM", "CATEGORY", "TAX", "DISCOUNT"} <= {obj["type"] for obj in catalog}
+    assert {"ITEM", "CATEGORY", "TAX", "DISCOUNT", "MODIFIER_LIST"} <= {obj["type"] for obj in catalog}
     assert {"ITEM_VARIATION", "TAX"} == {obj["type"] for obj in variations}
     assert len(customers) == 3 * 150 or all(c["created_at"] <= "2026-10-20T12:00:00.000Z" for c in customers)
-    assert {payment["source_type"] for payment in payments} == {"CARD", "CASH"}
+    assert {payment["source_type"] for payment in payments} == {"CARD", "CASH", "EXTERNAL"}
+    brands = {
+        payment["card_details"]["card"]["card_brand"] for payment in payments if "card_details" in payment
+    }
+    assert {"VISA", "MASTERCARD", "SQUARE_GIFT_CARD"} <= brands
+    assert all(payment["team_member_id"].startswith("TM") for payment in payments)
+    tenders = {tender["type"] for order in orders for tender in order.get("tenders", [])}
+    assert tenders == {"CARD", "CASH", "SQUARE_GIFT_CARD", "OTHER"}
+    assert any(line.get("modifiers") for order in orders for line in order.get("line_items", []))
+    assert len({d["name"] for order in orders for d in order.get("discounts", [])}) >= 4
+    assert {"ORDER", "LINE_ITEM"} == {d["scope"] for order in orders for d in order.get("discounts", [])}
+    assert any(payment.get("processing_fee") for payment in payments)
     assert any(payment.get("offline_payment_details") for payment in payments)
     assert any(payment.get("tip_money") for payment in payments)
     assert any(payment.get("refund_ids") for payment in payments)
