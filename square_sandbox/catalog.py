@@ -125,6 +125,10 @@ class Catalog:
         self.objects.extend(self._modifier_list_object(found) for found in modifier_lists)
         # Popular items sell more: a fixed weight per variation.
         self.variation_weights = [1.0 / (1 + (index % 7)) for index in range(len(self.variations))]
+        self.variation_by_id = {variation.id: variation for variation in self.variations}
+        self.modifier_by_id = {
+            modifier.id: modifier for found in modifier_lists for modifier in found.modifiers
+        }
 
     def _object(self, object_type: str, object_id: str, data_key: str, data: dict, **extra) -> dict:
         return {

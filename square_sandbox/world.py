@@ -133,6 +133,7 @@ class World:
         self.team: dict[str, list[TeamMember]] = build_team(
             config.seed, [location.id for location in self.locations], start_us
         )
+        self.team_members = {member.id: member for members in self.team.values() for member in members}
         self.customers = self._build_customers()
         self.old_customer_ids = [c["id"] for c in self.customers if c["created_at"] < self._start_iso()]
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests.sandbox.conftest import SMALL
-from tests.sandbox.contract import assert_endpoint_response, local_day_range
+from tests.sandbox.contract import assert_endpoint_response, assert_reporting_response, local_day_range
 from tests.support.sandbox import sandbox
 
 
@@ -175,3 +175,34 @@ def test_the_sdk_pages_through_orders_and_payments(square):
     truth_payments = square.truth("payments", dt.datetime(2026, 10, 3, tzinfo=dt.UTC),
                                   dt.datetime(2026, 10, 5, tzinfo=dt.UTC))  # fmt: skip
     assert sorted(payments) == sorted(p["id"] for p in truth_payments if p["location_id"] == location_ids[0])
+
+
+def test_reporting_answers_parse_with_the_sdk_types(seeded: httpx.Client):
+    """The Reporting API is not in api.json: its answers must parse with the SDK's types, nothing undeclared."""
+    meta = seeded.get("/reporting/v1/meta").json()
+    assert_reporting_response("metadata_response.MetadataResponse", meta)
+    week = ["2026-10-08", "2026-10-14"]
+    for cube in meta["cubes"]:
+        view = cube["name"]
+        dimensions = [d["name"] for d in cube["dimensions"] if d["type"] == "string"]
+        for granularity in ("day", "hour"):
+            query = {
+                "measures": [m["name"] for m in cube["measures"]],
+                "dimensions": dimensions[:3],
+                "segments": [cube["segments"][0]["name"]],
+                "timeDimensions": [
+                    {
+                        "dimension": f"{view}.local_reporting_timestamp",
+                        "dateRange": week,
+                        "granularity": granularity,
+                    }
+                ],
+                "filters": [{"member": dimensions[0], "operator": "set"}],
+                "order": [[cube["measures"][0]["name"], "desc"]],
+                "limit": 500,
+                "timezone": "America/Chicago",
+            }
+            answer = seeded.post("/reporting/v1/load", json={"query": query, "queryType": "regularQuery"})
+            assert answer.status_code == 200, answer.text
+            assert_reporting_response("load_response.LoadResponse", answer.json())
+            assert answer.json()["data"], (view, granularity)
