@@ -15,7 +15,7 @@ import orjson
 
 from square_sandbox.clock import Clock
 from square_sandbox.cursors import fingerprint
-from square_sandbox.params import QueryParams, json_object
+from square_sandbox.params import QueryParams, json_object, settings_from
 from square_sandbox.reporting.engine import answer_rows, time_annotation
 from square_sandbox.reporting.facts import ReportFacts
 from square_sandbox.reporting.query import ReportQuery, parse_query, query_error
@@ -36,10 +36,7 @@ class ReportingSettings:
 
     @classmethod
     def from_mapping(cls, values: dict) -> ReportingSettings:
-        unknown = set(values) - {field.name for field in dataclasses.fields(cls)}
-        if unknown:
-            raise ValueError(f"unknown reporting setting(s): {', '.join(sorted(unknown))}")
-        settings = cls(**values)
+        settings = settings_from(cls, values, "reporting")
         for name in ("continue_wait_polls", "freshness_lag_seconds"):
             value = getattr(settings, name)
             if isinstance(value, bool) or not isinstance(value, int):

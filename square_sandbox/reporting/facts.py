@@ -138,11 +138,7 @@ class ReportFacts:
             "item_variation_name": line["variation_name"],
             "category_id": category_id,
             "category_name": self.world.catalog.category_names.get(category_id) if category_id else None,
-            "quantity_sold": quantity if sign > 0 else 0,
-            "quantity_returned": quantity if sign < 0 else 0,
-            "net_quantity": sign * quantity,
-            "gross_sales": gross if sign > 0 else 0,
-            "returns": gross if sign < 0 else 0,
+            **_sold_or_returned(sign, quantity, gross),
             "discounts": sign * discount,
             "net_sales": sign * (gross - discount),
             "tax": sign * tax,
@@ -158,13 +154,21 @@ class ReportFacts:
             "modifier_name": modifier["name"],
             "modifier_list_id": found.list_id if found else None,
             "modifier_list_name": found.list_name if found else None,
-            "quantity_sold": quantity if sign > 0 else 0,
-            "quantity_returned": quantity if sign < 0 else 0,
-            "net_quantity": sign * quantity,
-            "gross_sales": amount if sign > 0 else 0,
-            "returns": amount if sign < 0 else 0,
+            **_sold_or_returned(sign, quantity, amount),
             "net_sales": sign * amount,
         }
+
+
+def _sold_or_returned(sign: int, quantity: int, gross: int) -> dict:
+    """Units and gross of a sold line (``sign`` 1) or a returned one (-1)."""
+    sold = sign > 0
+    return {
+        "quantity_sold": quantity if sold else 0,
+        "quantity_returned": 0 if sold else quantity,
+        "net_quantity": sign * quantity,
+        "gross_sales": gross if sold else 0,
+        "returns": 0 if sold else gross,
+    }
 
 
 def _discount_rows(common: dict, discounts: list[dict], sign: int) -> list[dict]:
