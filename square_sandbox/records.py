@@ -11,9 +11,19 @@ from __future__ import annotations
 import dataclasses
 from typing import ClassVar
 
+import orjson
+
 from square_sandbox.timeutil import LATEST_US
 
 NEVER = LATEST_US  # visible_until of a version nothing replaces
+EVENTUALLY = NEVER - 1  # a "now" after everything: the final version of every record is visible
+RECORD_OVERHEAD = 512  # approximate bytes a Record and its facts take besides the body
+
+
+def stored_json(value: dict) -> bytes:
+    """``value`` as JSON bytes of exactly their size: orjson's own result keeps a buffer several times larger,
+    which is most of a cached day's memory."""
+    return memoryview(orjson.dumps(value)).tobytes()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -32,10 +42,17 @@ class OrderFacts:
 class PaymentFacts:
     kind: ClassVar[str] = "payment"
     order_id: str
-    source_type: str  # CARD | CASH
-    card_brand: str | None
+    source_type: str  # CARD | CASH | EXTERNAL
+    tender: str  # the order's tender type: CARD | CASH | SQUARE_GIFT_CARD | OTHER
+    card_brand: str | None  # SQUARE_GIFT_CARD for a gift card
     last_4: str | None
     offline_created: int | None  # offline_payment_details.client_created_at; None for online payments
+    uploaded: int | None  # when an offline register uploaded it
+    fee: int  # Square's processing fee (card payments only)
+    team_member_id: str
+    register: str
+    gift_card_id: str | None
+    gift_card_balance: int | None  # the card's balance after this payment
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -43,7 +60,9 @@ class RefundFacts:
     kind: ClassVar[str] = "refund"
     payment_id: str
     order_id: str  # the return order
-    source_type: str  # CARD | CASH, the refunded payment's
+    source_type: str  # CARD | CASH | EXTERNAL, the refunded payment's
+    payment: PaymentFacts  # the refunded payment's facts
+    team_member_id: str
 
 
 Facts = OrderFacts | PaymentFacts | RefundFacts
