@@ -69,6 +69,8 @@ def scenario(tmp_path_factory):
         start_date=(real_now - dt.timedelta(days=45)).date(),
         now=t0,
         offline_share=0.15,
+        # Dates follow the real clock: enough refunds that some always fall on orders older than the window.
+        refund_share=0.08,
     ) as handle:
         lake = LakeResource(root_url=str(tmp_path_factory.mktemp("lake")))
         square = SquareClientResource(
