@@ -20,7 +20,7 @@ from dagster import (
 from dagster_dbt import DagsterDbtTranslator
 
 from data_platform.redaction import redact
-from data_platform.resources.warehouse import WarehouseResource
+from data_platform.resources.warehouse import WarehouseBusy, WarehouseResource, busy_message, is_lock_conflict
 from square_sales.transform.environment import dbt_environment
 from square_sales.transform.manifest import UNIQUE_ID_METADATA_KEY, DbtManifest
 from square_sales.transform.previews import PREVIEWS
@@ -75,6 +75,8 @@ def run_dbt_build(
 ) -> Iterator[MaterializeResult | AssetCheckResult]:
     selected, selected_checks = set(context.selected_asset_keys), set(context.selected_asset_check_keys)
     held: list[MaterializeResult] = []
+    # Wait (bounded) for anyone holding the file, so dbt does not start only to fail on DuckDB's lock.
+    warehouse.wait_until_free()
     with dbt_environment(warehouse):
         invocation = dbt.cli(
             selection_args(context, manifest, args),
@@ -90,6 +92,8 @@ def run_dbt_build(
                 yield result
     yield from _with_previews(context, warehouse, held)
     error = invocation.get_error()
+    if error is not None and is_lock_conflict(error):  # taken between our wait and dbt's connect
+        raise WarehouseBusy(busy_message(warehouse.database_path, str(error))) from error
     if error is not None:
         raise error
 
