@@ -213,7 +213,7 @@ class SquareEndpoints:
                 raise bad_request(
                     "INVALID_ENUM_VALUE", f"Unknown catalog object type(s): {sorted(unknown)}.", "types"
                 )
-        objects = self.world.catalog_listing(types)
+        objects = self.world.catalog.listing(types)
         paging = _resume_offset(sorted(types or []), single(query, "cursor"), stale_cursor)
         return _offset_page(objects, "objects", 100, paging)
 

@@ -121,3 +121,37 @@ def local_day_range(timezone: str, day: dt.date) -> tuple[str, str]:
 
 def _iso(value: dt.datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _extras(model: object, path: str) -> list[str]:
+    """Fields of ``model`` (and the models inside it) that its SDK type does not declare."""
+    import pydantic
+
+    if isinstance(model, pydantic.BaseModel):
+        found = [f"{path}.{name}" for name in (model.model_extra or {})]
+        for name in type(model).model_fields:
+            found += _extras(getattr(model, name), f"{path}.{name}")
+        return found
+    if isinstance(model, list | tuple):
+        return [extra for index, item in enumerate(model) for extra in _extras(item, f"{path}[{index}]")]
+    if isinstance(model, dict):
+        return [extra for key, item in model.items() for extra in _extras(item, f"{path}.{key}")]
+    return []
+
+
+def assert_reporting_response(type_name: str, body: dict) -> object:
+    """A Reporting API answer (not in api.json): it parses with the SDK's type, with no field the type lacks.
+
+    ``type_name`` is ``metadata_response.MetadataResponse`` or ``load_response.LoadResponse``; a load answer's
+    echoed ``query`` must also be a valid SDK ``Query``.
+    """
+    module_name, class_name = type_name.split(".")
+    sdk_type = getattr(importlib.import_module(f"square.types.{module_name}"), class_name)
+    parsed = sdk_type.model_validate(body)
+    extras = _extras(parsed, class_name)
+    if class_name == "LoadResponse":
+        from square.types.query import Query
+
+        extras += _extras(Query.model_validate(body["query"]), "LoadResponse.query")
+    assert not extras, f"fields the SDK's types do not declare: {extras}"
+    return parsed

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests.sandbox.conftest import SMALL
-from tests.sandbox.contract import assert_endpoint_response, local_day_range
+from tests.sandbox.contract import assert_endpoint_response, assert_reporting_response, local_day_range
 from tests.support.sandbox import sandbox
 
 
@@ -125,10 +125,21 @@ def test_every_endpoint_answers_within_the_contract(seeded: httpx.Client):
 
     # The pages covered every kind of object the contract describes, not just the easy ones.
     assert calls.pages > 40
-    assert {"ITEM", "CATEGORY", "TAX", "DISCOUNT"} <= {obj["type"] for obj in catalog}
+    assert {"ITEM", "CATEGORY", "TAX", "DISCOUNT", "MODIFIER_LIST"} <= {obj["type"] for obj in catalog}
     assert {"ITEM_VARIATION", "TAX"} == {obj["type"] for obj in variations}
     assert len(customers) == 3 * 150 or all(c["created_at"] <= "2026-10-20T12:00:00.000Z" for c in customers)
-    assert {payment["source_type"] for payment in payments} == {"CARD", "CASH"}
+    assert {payment["source_type"] for payment in payments} == {"CARD", "CASH", "EXTERNAL"}
+    brands = {
+        payment["card_details"]["card"]["card_brand"] for payment in payments if "card_details" in payment
+    }
+    assert {"VISA", "MASTERCARD", "SQUARE_GIFT_CARD"} <= brands
+    assert all(payment["team_member_id"].startswith("TM") for payment in payments)
+    tenders = {tender["type"] for order in orders for tender in order.get("tenders", [])}
+    assert tenders == {"CARD", "CASH", "SQUARE_GIFT_CARD", "OTHER"}
+    assert any(line.get("modifiers") for order in orders for line in order.get("line_items", []))
+    assert len({d["name"] for order in orders for d in order.get("discounts", [])}) >= 4
+    assert {"ORDER", "LINE_ITEM"} == {d["scope"] for order in orders for d in order.get("discounts", [])}
+    assert any(payment.get("processing_fee") for payment in payments)
     assert any(payment.get("offline_payment_details") for payment in payments)
     assert any(payment.get("tip_money") for payment in payments)
     assert any(payment.get("refund_ids") for payment in payments)
@@ -164,3 +175,34 @@ def test_the_sdk_pages_through_orders_and_payments(square):
     truth_payments = square.truth("payments", dt.datetime(2026, 10, 3, tzinfo=dt.UTC),
                                   dt.datetime(2026, 10, 5, tzinfo=dt.UTC))  # fmt: skip
     assert sorted(payments) == sorted(p["id"] for p in truth_payments if p["location_id"] == location_ids[0])
+
+
+def test_reporting_answers_parse_with_the_sdk_types(seeded: httpx.Client):
+    """The Reporting API is not in api.json: its answers must parse with the SDK's types, nothing undeclared."""
+    meta = seeded.get("/reporting/v1/meta").json()
+    assert_reporting_response("metadata_response.MetadataResponse", meta)
+    week = ["2026-10-08", "2026-10-14"]
+    for cube in meta["cubes"]:
+        view = cube["name"]
+        dimensions = [d["name"] for d in cube["dimensions"] if d["type"] == "string"]
+        for granularity in ("day", "hour"):
+            query = {
+                "measures": [m["name"] for m in cube["measures"]],
+                "dimensions": dimensions[:3],
+                "segments": [cube["segments"][0]["name"]],
+                "timeDimensions": [
+                    {
+                        "dimension": f"{view}.local_reporting_timestamp",
+                        "dateRange": week,
+                        "granularity": granularity,
+                    }
+                ],
+                "filters": [{"member": dimensions[0], "operator": "set"}],
+                "order": [[cube["measures"][0]["name"], "desc"]],
+                "limit": 500,
+                "timezone": "America/Chicago",
+            }
+            answer = seeded.post("/reporting/v1/load", json={"query": query, "queryType": "regularQuery"})
+            assert answer.status_code == 200, answer.text
+            assert_reporting_response("load_response.LoadResponse", answer.json())
+            assert answer.json()["data"], (view, granularity)
