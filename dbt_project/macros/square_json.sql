@@ -30,3 +30,12 @@
 {% macro record_timestamp(record, path) -%}
     cast({{ record_text(record, path) }} as timestamptz)
 {%- endmacro %}
+
+{#- The sum of a Money field over a list of a record, e.g. `money_sum('payment_record', 'processing_fee',
+    'amount_money')` for every fee entry of a payment (Square adds adjustments as further entries); 0 if none. -#}
+{% macro money_sum(record, list_path, money_path) -%}
+    coalesce(list_sum(list_transform(
+        {{ record_text(record, list_path) }},
+        lambda entry: cast({{ record_text('entry', money_path ~ '.amount') }} as bigint)
+    )), 0)
+{%- endmacro %}

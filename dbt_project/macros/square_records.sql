@@ -6,20 +6,41 @@
     {%- do return({'amount': 'varchar', 'currency': 'varchar'}) -%}
 {%- endmacro %}
 
+{#- A modifier of a line item (`modifiers`), or of a returned line (`return_modifiers`). -#}
+{% macro square_order_line_item_modifier() -%}
+    {%- set money = square_money() -%}
+    {%- do return({
+        'uid': 'varchar', 'source_modifier_uid': 'varchar', 'catalog_object_id': 'varchar', 'name': 'varchar',
+        'quantity': 'varchar', 'base_price_money': money, 'total_price_money': money
+    }) -%}
+{%- endmacro %}
+
 {% macro square_order_line_item() -%}
     {%- set money = square_money() -%}
+    {%- set modifier = square_order_line_item_modifier() -%}
     {%- do return({
         'uid': 'varchar', 'source_line_item_uid': 'varchar', 'name': 'varchar', 'variation_name': 'varchar',
         'catalog_object_id': 'varchar', 'item_type': 'varchar', 'quantity': 'varchar',
         'base_price_money': money, 'gross_sales_money': money, 'gross_return_money': money,
         'total_discount_money': money, 'total_tax_money': money, 'total_service_charge_money': money,
-        'total_money': money
+        'total_money': money,
+        'modifiers': [modifier], 'return_modifiers': [modifier]
+    }) -%}
+{%- endmacro %}
+
+{#- A discount of an order (`discounts`: what it took off, over all lines), or one given back with a return
+    (`returns[].return_discounts`). -#}
+{% macro square_order_discount() -%}
+    {%- do return({
+        'uid': 'varchar', 'source_discount_uid': 'varchar', 'catalog_object_id': 'varchar', 'name': 'varchar',
+        'type': 'varchar', 'scope': 'varchar', 'applied_money': square_money()
     }) -%}
 {%- endmacro %}
 
 {% macro square_order() -%}
     {%- set money = square_money() -%}
     {%- set line_item = square_order_line_item() -%}
+    {%- set discount = square_order_discount() -%}
     {%- do return({
         'customer_id': 'varchar', 'reference_id': 'varchar', 'source': {'name': 'varchar'}, 'state': 'varchar',
         'closed_at': 'varchar',
@@ -30,14 +51,18 @@
         },
         'net_amounts': {'total_money': money},
         'line_items': [line_item],
-        'returns': [{'source_order_id': 'varchar', 'return_line_items': [line_item]}]
+        'discounts': [discount],
+        'returns': [
+            {'source_order_id': 'varchar', 'return_line_items': [line_item], 'return_discounts': [discount]}
+        ]
     }) -%}
 {%- endmacro %}
 
 {% macro square_payment() -%}
     {%- set money = square_money() -%}
     {%- do return({
-        'order_id': 'varchar', 'customer_id': 'varchar', 'status': 'varchar', 'source_type': 'varchar',
+        'order_id': 'varchar', 'customer_id': 'varchar', 'team_member_id': 'varchar', 'status': 'varchar',
+        'source_type': 'varchar',
         'card_details': {'card': {'card_brand': 'varchar'}},
         'device_details': {'device_id': 'varchar'},
         'amount_money': money, 'tip_money': money, 'total_money': money, 'approved_money': money,
@@ -51,7 +76,8 @@
 {% macro square_refund() -%}
     {%- set money = square_money() -%}
     {%- do return({
-        'payment_id': 'varchar', 'order_id': 'varchar', 'status': 'varchar', 'reason': 'varchar',
+        'payment_id': 'varchar', 'order_id': 'varchar', 'team_member_id': 'varchar', 'status': 'varchar',
+        'reason': 'varchar',
         'amount_money': money,
         'processing_fee': [{'amount_money': money}]
     }) -%}
@@ -67,6 +93,9 @@
 
 {% macro square_catalog_object() -%}
     {%- do return({
+        'category_data': {'name': 'varchar'},
+        'modifier_list_data': {'name': 'varchar'},
+        'modifier_data': {'name': 'varchar', 'modifier_list_id': 'varchar', 'price_money': square_money()},
         'item_data': {
             'name': 'varchar', 'reporting_category': {'id': 'varchar'}, 'categories': [{'id': 'varchar'}],
             'category_id': 'varchar'

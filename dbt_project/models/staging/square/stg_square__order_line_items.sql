@@ -71,6 +71,12 @@ select
     {{ money_amount('line_item', 'total_tax_money') }} as tax_amount,
     {{ money_amount('line_item', 'total_service_charge_money') }} as service_charge_amount,
     {{ money_amount('line_item', 'total_money') }} as total_amount,
+    -- The line's modifiers (sold lines: `modifiers`, returned lines: `return_modifiers`), unnested by
+    -- stg_square__order_line_item_modifiers.
+    case
+        when line_type = 'sale' then {{ record_text('line_item', 'modifiers') }}
+        else {{ record_text('line_item', 'return_modifiers') }}
+    end as modifiers,
     created_at,
     raw_partition_date
 from lines

@@ -7,6 +7,8 @@ select
     location_id,
     {{ record_text('payment_record', 'order_id') }} as order_id,
     {{ record_text('payment_record', 'customer_id') }} as customer_id,
+    -- Who took the payment (rang up the sale) on the register.
+    {{ record_text('payment_record', 'team_member_id') }} as team_member_id,
     {{ record_text('payment_record', 'status') }} as payment_status,
     {{ record_text('payment_record', 'source_type') }} as source_type,
     {{ record_text('payment_record', 'card_details.card.card_brand') }} as card_brand,
@@ -17,7 +19,7 @@ select
     {{ money_amount('payment_record', 'total_money') }} as total_amount,
     {{ money_amount('payment_record', 'approved_money') }} as approved_amount,
     {{ money_amount('payment_record', 'refunded_money') }} as refunded_amount,
-    {{ money_amount('payment_record', 'processing_fee[0].amount_money') }} as processing_fee_amount,
+    {{ money_sum('payment_record', 'processing_fee', 'amount_money') }} as processing_fee_amount,
     coalesce(cast({{ record_text('payment_record', 'is_offline_payment') }} as boolean), false) as is_offline_payment,
     {{ record_timestamp('payment_record', 'offline_payment_details.client_created_at') }} as client_created_at,
     created_at,
