@@ -94,11 +94,15 @@ def _retry_after_seconds(response: httpx.Response) -> float | None:
 
 
 def _square_errors(response: httpx.Response) -> str:
-    """Square's error codes and details from an error body, e.g. 'RATE_LIMITED: ...'."""
+    """Square's error codes and details from an error body, e.g. 'RATE_LIMITED: ...'; the Reporting API answers
+    ``{"error": "..."}`` instead."""
     try:
-        errors = orjson.loads(response.content).get("errors") or []
+        body = orjson.loads(response.content)
+        errors = body.get("errors") or []
     except (orjson.JSONDecodeError, AttributeError):
         return response.text[:200]
+    if not errors and isinstance(body.get("error"), str):
+        return body["error"][:500]
     return "; ".join(f"{e.get('code', '?')}: {e.get('detail', '')}".strip() for e in errors)[:500]
 
 

@@ -1,0 +1,117 @@
+"""One run of the parity checks: ask Square first (``/v1/meta``, the locations, one query per report), then read
+the marts and compare, one result per report. Imported only when the checks run (loads the Square SDK).
+
+Square failing to answer (a token without REPORTING_READ, a query that never finishes, Square down) fails the
+checks it concerns with Square's message; the run itself goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from dagster import AssetCheckExecutionContext, AssetCheckResult
+
+from data_platform.redaction import redact
+from data_platform.resources.warehouse import WarehouseResource
+from square_sales.ingestion.client import SquareApiError
+from square_sales.ingestion.resource import SquareClientResource
+from square_sales.reports.mart_side import changed_after, mart_totals
+from square_sales.reports.parity import compare, each_store_day, skipped_store_days
+from square_sales.reports.reporting_api import ReportingApi
+from square_sales.reports.results import comparison_result, error_result, not_compared_result
+from square_sales.reports.specs import ReportSpec
+from square_sales.reports.square_side import SquareReport, Totals, square_report
+
+
+@dataclass(frozen=True)
+class SquareAnswer:
+    report: SquareReport
+    totals: Totals | None = None
+    data_as_of: datetime | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Days:
+    first: date
+    last: date  # inclusive
+
+
+def evaluate_reports(
+    context: AssetCheckExecutionContext,
+    square: SquareClientResource,
+    warehouse: WarehouseResource,
+    specs: list[ReportSpec],
+    days: Days,
+    reporting_timezone: str,
+) -> Iterator[AssetCheckResult]:
+    try:
+        timezones, answers = ask_square(context, square, specs, days, reporting_timezone)
+    except SquareApiError as error:
+        message = redact(str(error))
+        context.log.error(message)
+        for spec in specs:
+            yield error_result(spec, message)
+        return
+    store_days = each_store_day(list(timezones), days.first, days.last)
+    with warehouse.get_connection(read_only=True) as connection:
+        for spec in specs:
+            answer = answers[spec.model]
+            if answer.error is not None:
+                yield error_result(spec, answer.error)
+                continue
+            if answer.totals is None:
+                yield not_compared_result(spec, answer.report.not_listed)
+                continue
+            # Square gave its answer as of its last refresh: compare what it can have seen by then.
+            as_of = answer.data_as_of or datetime.now(UTC)
+            changed = changed_after(connection, days.first, days.last, as_of)
+            skipped = skipped_store_days(store_days, timezones, as_of, changed)
+            columns = [measure.column for measure in answer.report.measures]
+            mart = mart_totals(connection, spec, columns, days.first, days.last)
+            comparison = compare(
+                answer.report, answer.totals, mart, store_days, skipped, days.first, days.last, as_of
+            )
+            yield comparison_result(spec, comparison, timezones, reporting_timezone)
+
+
+def ask_square(
+    context: AssetCheckExecutionContext,
+    square: SquareClientResource,
+    specs: list[ReportSpec],
+    days: Days,
+    reporting_timezone: str,
+) -> tuple[dict[str, str], dict[str, SquareAnswer]]:
+    """Every store's time zone and Square's answer for each report. Raises SquareApiError when Square cannot be
+    asked at all (``/v1/meta`` or the locations refused)."""
+    with square.open() as api:
+        reporting = ReportingApi(api, wait_seconds=square.retry_max_seconds)
+        views = reporting.views()
+        timezones = {
+            location["id"]: location.get("timezone") or reporting_timezone
+            for location in api.list_locations()
+        }
+        answers = {}
+        for spec in specs:
+            report = square_report(spec, views)
+            if report.not_listed:
+                missing = "it" if len(report.not_listed) == 1 else "them"
+                consequence = f"compared without {missing}" if report.comparable else "not compared"
+                context.log.warning(
+                    f"Square's Reporting API (/v1/meta) no longer lists {', '.join(report.not_listed)}: "
+                    f"{spec.model} is {consequence}."
+                )
+            answers[spec.model] = _ask(reporting, report, days)
+    return timezones, answers
+
+
+def _ask(reporting: ReportingApi, report: SquareReport, days: Days) -> SquareAnswer:
+    if not report.comparable:
+        return SquareAnswer(report)
+    try:
+        loaded = reporting.load(report.query(days.first, days.last))
+    except SquareApiError as error:
+        return SquareAnswer(report, error=redact(str(error)))
+    return SquareAnswer(report, report.totals(loaded.rows), loaded.last_refresh or report.last_refresh)

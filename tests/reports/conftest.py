@@ -1,0 +1,43 @@
+"""A multi-week Square chain in the sandbox — three stores in three time zones, offline uploads, refunds,
+discounts, modifiers, card/cash/gift card/other tenders — landed in a lake and built into a warehouse once, and the
+report marts' parity checks bound to it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from data_platform.resources.lake import LakeResource
+from tests.support.sandbox import sandbox
+from tests.transform.pipeline import Pipeline
+
+CHAIN_START = dt.date(2026, 10, 1)
+CHAIN_NOW = dt.datetime(2026, 10, 22, 12, tzinfo=dt.UTC)
+# Every raw day with sales up to the clock: three weeks.
+FIRST_DAY, LAST_DAY = CHAIN_START, dt.date(2026, 10, 22)
+
+
+@pytest.fixture(scope="package")
+def chain():
+    with sandbox(
+        locations=3,
+        orders_per_day=25,
+        seed=13,
+        start_date=CHAIN_START,
+        now=CHAIN_NOW,
+        offline_share=0.12,
+        refund_share=0.08,
+    ) as handle:
+        yield handle
+
+
+@pytest.fixture(scope="package")
+def built(chain, tmp_path_factory) -> Pipeline:
+    """The raw days pulled from the sandbox and the warehouse (with its gold tables) built from them."""
+    folder = tmp_path_factory.mktemp("reports")
+    pipeline = Pipeline(LakeResource(root_url=str(folder / "lake")), folder / "warehouse.duckdb", chain)
+    pipeline.lake.check()
+    pipeline.pull(FIRST_DAY, LAST_DAY)
+    pipeline.build(FIRST_DAY, LAST_DAY)
+    return pipeline
