@@ -9,6 +9,15 @@ import datetime as dt
 import pytest
 
 from data_platform.resources.lake import LakeResource
+
+# The loopback Teams/ntfy/SMTP receivers of the alert tests, for the alerts the parity checks send.
+from tests.alerts.conftest import (  # noqa: F401
+    alert_environment,
+    certificate,
+    http_receiver,
+    mailbox,
+    trust_certificate,
+)
 from tests.support.sandbox import sandbox
 from tests.transform.pipeline import Pipeline
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dagster import AssetCheckResult, MetadataValue
 
+from square_sales.reports.mart_side import StoreDay
 from square_sales.reports.parity import Comparison, Difference, raw_partitions_of
 from square_sales.reports.specs import PARITY_CHECK, ReportSpec
 
 DIFFERENCES_SHOWN = 50
+STORE_DAYS_SHOWN = 200
 SKIPPED_SHOWN = 20
 
 
@@ -42,16 +44,15 @@ def comparison_result(
     if comparison.skipped:
         metadata["skipped_store_days"] = MetadataValue.md(_skipped_table(comparison))
     if differing:
-        partitions = sorted(
-            {
-                partition
-                for location_id, day in differing
-                for partition in raw_partitions_of(
-                    (location_id, day), timezones.get(location_id, reporting_timezone), reporting_timezone
-                )
-            }
-        )
-        metadata["raw_partitions_to_repull"] = MetadataValue.text(", ".join(partitions))
+        partitions = {
+            store_day: raw_partitions_of(
+                store_day, timezones.get(store_day[0], reporting_timezone), reporting_timezone
+            )
+            for store_day in differing
+        }
+        metadata["differing_store_days"] = MetadataValue.md(_store_days_table(comparison, partitions))
+        repull = sorted({partition for days in partitions.values() for partition in days})
+        metadata["raw_partitions_to_repull"] = MetadataValue.text(", ".join(repull))
     return AssetCheckResult(
         asset_key=spec.key,
         check_name=PARITY_CHECK,
@@ -110,6 +111,20 @@ def _differences_table(differences: list[Difference]) -> str:
         f"\n\n…and {more} more. Money in minor units (cents)." if more > 0 else "\n\nMoney in minor units."
     )
     return "\n".join(lines) + footer
+
+
+def _store_days_table(comparison: Comparison, partitions: dict[StoreDay, list[str]]) -> str:
+    measures: dict[StoreDay, set[str]] = {}
+    for difference in comparison.differences:
+        measures.setdefault(difference.store_day, set()).add(difference.measure)
+    lines = ["| store | business day | measures that differ | raw partitions |", "| --- | --- | --- | --- |"]
+    lines += [
+        f"| {location_id} | {day} | {', '.join(sorted(measures[(location_id, day)]))} | "
+        f"{', '.join(partitions[(location_id, day)])} |"
+        for location_id, day in comparison.differing_store_days[:STORE_DAYS_SHOWN]
+    ]
+    more = len(comparison.differing_store_days) - STORE_DAYS_SHOWN
+    return "\n".join(lines) + (f"\n\n…and {more} more" if more > 0 else "")
 
 
 def _skipped_table(comparison: Comparison) -> str:
