@@ -32,3 +32,41 @@
     cast(sum({{ measure }}) as bigint) as {{ measure }}{{ ',' if not loop.last }}
     {%- endfor %}
 {%- endmacro %}
+
+{#- A report of Square's Sales view by one more key (team member, local hour): the Sales Summary measures of
+    fct_sales per location, business day and `dimension`, for the run's window. -#}
+{% macro sales_summary_by(dimension) -%}
+with sales as (
+    select * from {{ ref('fct_sales') }}
+    where {{ business_date_filter() }}
+)
+
+select
+    location_id,
+    business_date,
+    {{ dimension }},
+    any_value(currency) as currency,
+    {{ sum_measures(sales_measures()) }}
+from sales
+group by location_id, business_date, {{ dimension }}
+{%- endmacro %}
+
+{#- The ids of the completed orders of the run's window: the reports count completed orders only. -#}
+{% macro completed_order_ids() -%}
+    select order_id from {{ ref('fct_orders') }}
+    where {{ business_date_filter() }} and order_state = 'COMPLETED'
+{%- endmacro %}
+
+{#- A report's measures per store-day as rows (measure, amount), for the window a test checks. -#}
+{% macro store_day_measures(relation, measures) -%}
+    unpivot (
+        select
+            location_id,
+            business_date,
+            {{ measures | join(', ') }}
+        from {{ relation }}
+        where {{ tested_window_filter() }}
+    )
+    on columns(* exclude (location_id, business_date))
+    into name measure value amount
+{%- endmacro %}

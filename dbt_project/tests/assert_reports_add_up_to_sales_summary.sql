@@ -3,77 +3,27 @@
     item sales and the payment methods sum to daily_sales_by_location, measure by measure. A row is a report,
     a location-day and a measure that differ. A warning, not an error: the reports attribute money to the
     order's day, the summary a payment to its own, and Square allows an order to be paid on a later day. -#}
-{%- set sales = sales_measures() | join(', ') %}
+{%- set sales = sales_measures() %}
+{%- set item_measures = ['gross_sales', 'returns', 'discounts', 'net_sales', 'tax'] %}
+{%- set payment_measures = ['refunds', 'total_collected', 'fees', 'net_total'] %}
 with summary as (
-    unpivot (
-        select
-            location_id,
-            business_date,
-            {{ sales }}
-        from {{ ref('daily_sales_by_location') }}
-        where {{ tested_window_filter() }}
-    )
-    on columns(* exclude (location_id, business_date))
-    into name measure value amount
+    {{ store_day_measures(ref('daily_sales_by_location'), sales) }}
 ),
 
 team as (
-    unpivot (
-        select
-            location_id,
-            business_date,
-            {{ sales }}
-        from {{ ref('daily_team_sales_by_location') }}
-        where {{ tested_window_filter() }}
-    )
-    on columns(* exclude (location_id, business_date))
-    into name measure value amount
+    {{ store_day_measures(ref('daily_team_sales_by_location'), sales) }}
 ),
 
 hourly as (
-    unpivot (
-        select
-            location_id,
-            business_date,
-            {{ sales }}
-        from {{ ref('hourly_sales_by_location') }}
-        where {{ tested_window_filter() }}
-    )
-    on columns(* exclude (location_id, business_date))
-    into name measure value amount
+    {{ store_day_measures(ref('hourly_sales_by_location'), sales) }}
 ),
 
 items as (
-    unpivot (
-        select
-            location_id,
-            business_date,
-            gross_sales,
-            returns,  -- noqa: RF04
-            discounts,
-            net_sales,
-            tax
-        from {{ ref('daily_item_sales_by_location') }}
-        where {{ tested_window_filter() }}
-    )
-    on columns(* exclude (location_id, business_date))
-    into name measure value amount
+    {{ store_day_measures(ref('daily_item_sales_by_location'), item_measures) }}
 ),
 
 payment_methods as (
-    unpivot (
-        select
-            location_id,
-            business_date,
-            refunds,
-            total_collected,
-            fees,
-            net_total
-        from {{ ref('daily_payment_methods_by_location') }}
-        where {{ tested_window_filter() }}
-    )
-    on columns(* exclude (location_id, business_date))
-    into name measure value amount
+    {{ store_day_measures(ref('daily_payment_methods_by_location'), payment_measures) }}
 ),
 
 report_rows as (

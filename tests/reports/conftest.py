@@ -8,8 +8,6 @@ import datetime as dt
 
 import pytest
 
-from data_platform.resources.lake import LakeResource
-
 # The loopback Teams/ntfy/SMTP receivers of the alert tests, for the alerts the parity checks send.
 from tests.alerts.conftest import (  # noqa: F401
     alert_environment,
@@ -19,7 +17,7 @@ from tests.alerts.conftest import (  # noqa: F401
     trust_certificate,
 )
 from tests.support.sandbox import sandbox
-from tests.transform.pipeline import Pipeline
+from tests.transform.pipeline import Pipeline, built_pipeline
 
 CHAIN_START = dt.date(2026, 10, 1)
 CHAIN_NOW = dt.datetime(2026, 10, 22, 12, tzinfo=dt.UTC)
@@ -44,9 +42,4 @@ def chain():
 @pytest.fixture(scope="package")
 def built(chain, tmp_path_factory) -> Pipeline:
     """The raw days pulled from the sandbox and the warehouse (with its gold tables) built from them."""
-    folder = tmp_path_factory.mktemp("reports")
-    pipeline = Pipeline(LakeResource(root_url=str(folder / "lake")), folder / "warehouse.duckdb", chain)
-    pipeline.lake.check()
-    pipeline.pull(FIRST_DAY, LAST_DAY)
-    pipeline.build(FIRST_DAY, LAST_DAY)
-    return pipeline
+    return built_pipeline(chain, tmp_path_factory.mktemp("reports"), FIRST_DAY, LAST_DAY)

@@ -142,6 +142,17 @@ class Pipeline:
         )
 
 
+def built_pipeline(square_handle, folder: Path, first: dt.date, last: dt.date) -> Pipeline:
+    """A lake in ``folder`` with the sandbox's raw days first..last and the warehouse built from them."""
+    pipeline = Pipeline(
+        LakeResource(root_url=str(folder / "lake")), folder / "warehouse.duckdb", square_handle
+    )
+    pipeline.lake.check()
+    pipeline.pull(first, last)
+    pipeline.build(first, last)
+    return pipeline
+
+
 def _failure(result) -> str:
     lines = []
     for event in result.all_events:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from dagster import AssetCheckExecutionContext, AssetCheckResult
 
@@ -23,6 +23,9 @@ from square_sales.reports.reporting_api import ReportingApi
 from square_sales.reports.results import comparison_result, error_result, not_compared_result
 from square_sales.reports.specs import ReportSpec
 from square_sales.reports.square_side import SquareReport, Totals, square_report
+
+# Days one Reporting API query covers: a long range can keep Square computing ("Continue wait") for too long.
+DAYS_PER_QUERY = 31
 
 
 @dataclass(frozen=True)
@@ -108,10 +111,27 @@ def ask_square(
 
 
 def _ask(reporting: ReportingApi, report: SquareReport, days: Days) -> SquareAnswer:
+    """Square's totals for the days, a month per query (Square asks for narrow date ranges)."""
     if not report.comparable:
         return SquareAnswer(report)
+    totals: Totals = {}
+    refreshes = []
     try:
-        loaded = reporting.load(report.query(days.first, days.last))
+        for first, last in _periods(days):
+            loaded = reporting.load(report.query(first, last))
+            totals.update(report.totals(loaded.rows))
+            refreshes.append(loaded.last_refresh or report.last_refresh)
     except SquareApiError as error:
         return SquareAnswer(report, error=redact(str(error)))
-    return SquareAnswer(report, report.totals(loaded.rows), loaded.last_refresh or report.last_refresh)
+    # The earliest refresh of the answers: what all of them had seen.
+    known = [refresh for refresh in refreshes if refresh is not None]
+    return SquareAnswer(report, totals, min(known) if known else None)
+
+
+def _periods(days: Days) -> list[tuple[date, date]]:
+    periods, first = [], days.first
+    while first <= days.last:
+        last = min(days.last, first + timedelta(days=DAYS_PER_QUERY - 1))
+        periods.append((first, last))
+        first = last + timedelta(days=1)
+    return periods

@@ -6,8 +6,7 @@ with line_items as (
 ),
 
 completed_orders as (
-    select order_id from {{ ref('fct_orders') }}
-    where {{ business_date_filter() }} and order_state = 'COMPLETED'
+    {{ completed_order_ids() }}
 ),
 
 catalog as (

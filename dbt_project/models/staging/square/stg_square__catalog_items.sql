@@ -1,24 +1,7 @@
 {#- Sellable catalog entries from the latest catalog snapshot: items and their variations (line items point at
     a variation's id through `catalog_object_id`). -#}
-with source as (
-    select * from {{ source('square_raw', 'catalog') }}
-),
-
-latest_snapshot as (
-    select * from source
-    where type in ('ITEM', 'ITEM_VARIATION')
-    qualify {{ latest_snapshot_filter() }}
-),
-
-parsed as (
-    select
-        id as catalog_object_id,
-        type as object_type,
-        {{ parse_record('raw_json', square_catalog_object()) }} as object_record,
-        version as catalog_version,
-        updated_at,
-        coalesce(is_deleted, false) as is_deleted
-    from latest_snapshot
+with parsed as (
+    {{ latest_catalog_objects(['ITEM', 'ITEM_VARIATION']) }}
 )
 
 select

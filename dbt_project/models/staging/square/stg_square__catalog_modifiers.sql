@@ -1,21 +1,6 @@
 {#- The catalog's modifiers with the modifier list they belong to, from the latest catalog snapshot. -#}
-with source as (
-    select * from {{ source('square_raw', 'catalog') }}
-),
-
-latest_snapshot as (
-    select * from source
-    where type in ('MODIFIER', 'MODIFIER_LIST')
-    qualify {{ latest_snapshot_filter() }}
-),
-
-parsed as (
-    select
-        id as catalog_object_id,
-        type as object_type,
-        {{ parse_record('raw_json', square_catalog_object()) }} as object_record,
-        coalesce(is_deleted, false) as is_deleted
-    from latest_snapshot
+with parsed as (
+    {{ latest_catalog_objects(['MODIFIER', 'MODIFIER_LIST']) }}
 ),
 
 modifiers as (
