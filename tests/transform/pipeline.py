@@ -52,16 +52,24 @@ def range_tags(first: dt.date, last: dt.date) -> dict[str, str]:
 
 
 class Pipeline:
-    def __init__(self, lake: LakeResource, database_path: Path, square_handle=None) -> None:
+    def __init__(
+        self, lake: LakeResource, database_path: Path, square_handle=None, lock_wait_seconds: int = 120
+    ) -> None:
         self.lake = lake
         self.database_path = database_path
         self.square_handle = square_handle
+        self.lock_wait_seconds = lock_wait_seconds
         self.instance = DagsterInstance.ephemeral()
+
+    def warehouse(self) -> WarehouseResource:
+        return WarehouseResource(
+            database_path=str(self.database_path), lake=self.lake, lock_wait_seconds=self.lock_wait_seconds
+        )
 
     def resources(self) -> dict:
         resources = {
             "lake": self.lake,
-            "warehouse": WarehouseResource(database_path=str(self.database_path), lake=self.lake),
+            "warehouse": self.warehouse(),
             "dbt": build_dbt_resource(self.lake),
         }
         # Runs that only build the warehouse never call Square; the raw assets still need the resource bound.
@@ -72,8 +80,9 @@ class Pipeline:
         )
         return resources
 
-    def _materialize(self, selection: AssetSelection, tags: dict | None = None, run_config=None):
-        result = materialize(
+    def run(self, selection: AssetSelection, tags: dict | None = None, run_config=None):
+        """Materialize ``selection`` in one run; the result, whether it succeeded or not."""
+        return materialize(
             ALL_ASSETS,
             selection=selection,
             resources=self.resources(),
@@ -82,7 +91,10 @@ class Pipeline:
             run_config=run_config,
             raise_on_error=False,
         )
-        assert result.success, _failure(result)
+
+    def _materialize(self, selection: AssetSelection, tags: dict | None = None, run_config=None):
+        result = self.run(selection, tags, run_config)
+        assert result.success, failure(result)
         return result
 
     # -- raw layer ---------------------------------------------------------------------------------------
@@ -112,7 +124,7 @@ class Pipeline:
             tags=range_tags(first, last),
             raise_on_error=False,
         )
-        assert result.success, _failure(result)
+        assert result.success, failure(result)
 
     def query(self, sql: str, *params) -> list[tuple]:
         with duckdb.connect(str(self.database_path), read_only=True) as connection:
@@ -121,6 +133,13 @@ class Pipeline:
     def table(self, name: str) -> list[tuple]:
         """Every row of a mart, sorted, for comparisons."""
         return sorted(self.query(f"select * from marts.{name}"), key=repr)
+
+    def publish_gold(self, first: dt.date, last: dt.date):
+        """Publish the gold tables alone (the daily ones for partitions first..last), from the warehouse as it is."""
+        return self._materialize(
+            AssetSelection.assets(square_gold_daily_tables, square_gold_reference_tables),
+            tags=range_tags(first, last),
+        )
 
     def copy_with_empty_warehouse(self, folder: Path) -> Pipeline:
         """A copy of the lake and a warehouse that does not exist yet."""
@@ -153,7 +172,8 @@ def built_pipeline(square_handle, folder: Path, first: dt.date, last: dt.date) -
     return pipeline
 
 
-def _failure(result) -> str:
+def failure(result) -> str:
+    """The errors of a failed run, for assertion messages and tests of error messages."""
     lines = []
     for event in result.all_events:
         if event.is_failure and event.event_specific_data is not None:

@@ -12,6 +12,7 @@ Imported by run-time code only (it loads pyarrow and delta-rs): never from a mod
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -28,6 +29,9 @@ from data_platform.resources.lake import LakeResource
 # A bounded retry chain: an unreachable lake fails the write in about a minute, not after object_store's default
 # of ten retries over three minutes per request.
 RETRY_OPTIONS = {"max_retries": "3", "retry_timeout": "60s", "connect_timeout": "10s"}
+# Azurite's fixed development account, and where object_store looks for the emulator's address.
+EMULATOR_ACCOUNT = "devstoreaccount1"
+EMULATOR_URL_VARIABLE = "AZURITE_BLOB_STORAGE_URL"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -61,13 +65,13 @@ def delta_location(lake: LakeResource, relative: str, name: str) -> DeltaLocatio
         return DeltaLocation(name=name, uri=path, url=path, storage_options={})
     container, _, prefix = lake.path(relative).partition("/")
     options = {**azure_storage_options(lake), **RETRY_OPTIONS, "timeout": f"{lake.timeout_seconds}s"}
-    endpoint = options.get("azure_storage_endpoint")
     account = options.get("account_name")
-    url = (
-        f"{endpoint.rstrip('/')}/{container}/{prefix}"
-        if endpoint
-        else f"abfss://{container}@{account}.dfs.core.windows.net/{prefix}"
-    )
+    if options.get("use_emulator"):
+        url = f"{os.environ[EMULATOR_URL_VARIABLE]}/{account}/{container}/{prefix}"
+    elif options.get("azure_storage_endpoint"):
+        url = f"{options['azure_storage_endpoint']}/{container}/{prefix}"
+    else:
+        url = f"abfss://{container}@{account}.dfs.core.windows.net/{prefix}"
     return DeltaLocation(name=name, uri=f"az://{container}/{prefix}", url=url, storage_options=options)
 
 
@@ -101,18 +105,31 @@ def _connection_string_options(connection_string: str) -> dict[str, str]:
     parts = dict(
         part.split("=", 1) for part in connection_string.strip().strip(";").split(";") if "=" in part
     )
-    if parts.get("UseDevelopmentStorage", "").lower() == "true":  # Azurite on its default port
-        return {"use_emulator": "true"}
+    if (
+        parts.get("UseDevelopmentStorage", "").lower() == "true"
+        or parts.get("AccountName") == EMULATOR_ACCOUNT
+    ):
+        return _emulator_options(parts)
     options = {"account_name": parts.get("AccountName", "")}
     if parts.get("AccountKey"):
         options["account_key"] = parts["AccountKey"]
     if parts.get("SharedAccessSignature"):
         options["sas_token"] = parts["SharedAccessSignature"]
-    endpoint = parts.get("BlobEndpoint")
-    if endpoint:  # an emulator (Azurite) or a custom domain: its URL as given, plain HTTP when it says so
-        options["azure_storage_endpoint"] = endpoint.rstrip("/")
-        if endpoint.startswith("http://"):
-            options["allow_http"] = "true"
+    if parts.get("BlobEndpoint"):  # a custom domain
+        options["azure_storage_endpoint"] = parts["BlobEndpoint"].rstrip("/")
+    return options
+
+
+def _emulator_options(parts: dict[str, str]) -> dict[str, str]:
+    """Azurite: object_store must know it talks to the emulator (which lists blobs without `startFrom`, so a
+    table's log beyond version 1 is misread otherwise), and takes the emulator's address only from the process
+    environment. Development and tests only: the emulator's account is the well-known `devstoreaccount1`."""
+    endpoint = parts.get("BlobEndpoint", "http://127.0.0.1:10000/" + EMULATOR_ACCOUNT)
+    scheme, _, rest = endpoint.partition("://")
+    os.environ[EMULATOR_URL_VARIABLE] = f"{scheme}://{rest.split('/', 1)[0]}"
+    options = {"use_emulator": "true", "allow_http": "true", "account_name": EMULATOR_ACCOUNT}
+    if parts.get("AccountKey"):
+        options["account_key"] = parts["AccountKey"]
     return options
 
 
@@ -195,10 +212,16 @@ def _columns_added(location: DeltaLocation, table: DeltaTable, incoming: pa.Sche
             )
         if wanted[name] != kind:
             raise DeltaTableError(
-                f"Delta table {location.name}: column {name!r} changed type from {kind} to {wanted[name]}. "
+                f"Delta table {location.name}: column {name!r} changed type from {_type_name(kind)} to "
+                f"{_type_name(wanted[name])}. "
                 "Rebuild the table whole (a full refresh) to change a column's type."
             )
     return tuple(name for name in wanted if name not in current)
+
+
+def _type_name(kind: object) -> str:
+    """`long`, `decimal(18,5)`, `ArrayType(string, ...)`: Delta's names, without the Python wrapper."""
+    return re.sub(r'PrimitiveType\("([^"]+)"\)', r"\1", str(kind))
 
 
 class _CountingReader:

@@ -53,7 +53,9 @@ def run_business_days(context: AssetExecutionContext) -> BusinessDays:
 def publish_gold_tables(
     context: AssetExecutionContext, warehouse: WarehouseResource, tables: list[GoldTable], full_refresh: bool
 ) -> Iterator[MaterializeResult | AssetCheckResult]:
-    days = None if full_refresh or not context.has_partition_key else run_business_days(context)
+    # Only the daily tables are partitioned (a reference table may run in a partition-range run, unpartitioned).
+    partitioned = context.assets_def.partitions_def is not None
+    days = run_business_days(context) if partitioned and not full_refresh else None
     with warehouse.get_connection(read_only=True) as connection:
         # DuckDB hands timestamps with time zone to Arrow in the session zone; Delta stores them in UTC.
         connection.sql("set TimeZone = 'UTC'")
