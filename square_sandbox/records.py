@@ -14,6 +14,7 @@ from typing import ClassVar
 from square_sandbox.timeutil import LATEST_US
 
 NEVER = LATEST_US  # visible_until of a version nothing replaces
+EVENTUALLY = NEVER - 1  # a "now" after everything: the final version of every record is visible
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

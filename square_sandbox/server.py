@@ -16,9 +16,13 @@ from square_sandbox.api import Endpoint, SquareEndpoints
 from square_sandbox.clock import Clock
 from square_sandbox.errors import SquareError, bad_request, not_found, unauthorized
 from square_sandbox.faults import Faults, FaultSettings
+from square_sandbox.money_api import MoneyEndpoints
+from square_sandbox.operations_truth import OperationsTruth
 from square_sandbox.params import QueryParams, business_day, json_object, location_param, parse_query, single
 from square_sandbox.reporting.endpoints import ReportingEndpoints
+from square_sandbox.routes import Routes
 from square_sandbox.store import Store
+from square_sandbox.store_api import StoreEndpoints
 from square_sandbox.timeutil import InvalidTime, format_us, parse_rfc3339
 from square_sandbox.truth import location_day_summary, truth_row
 from square_sandbox.world import World
@@ -38,8 +42,13 @@ class Sandbox:
         self.token = token
         self.store = Store(world)
         self.api = SquareEndpoints(world, self.store, clock)
+        self.store_operations = StoreEndpoints(world, self.store, clock)
+        self.money = MoneyEndpoints(world, self.store, clock, self.store.generator)
         self.reporting = ReportingEndpoints(world, self.store, clock, reporting_lag_seconds)
-        self.routes: dict[tuple[str, str], Endpoint] = {**self.api.routes, **self.reporting.routes}
+        self.routes = Routes(
+            {**self.api.routes, **self.store_operations.routes, **self.money.routes, **self.reporting.routes}
+        )
+        self.truths = OperationsTruth(world, self.store_operations, self.money)
 
     # -- admin ---------------------------------------------------------------------------------------------
 
@@ -52,6 +61,8 @@ class Sandbox:
             return 200, self._reporting(method, body)
         if path == "/_sandbox/ground-truth" and method == "GET":
             return 200, self._ground_truth(query)
+        if path.startswith("/_sandbox/ground-truth/") and method == "GET":
+            return 200, self._operations_truth(path.rsplit("/", 1)[-1], query)
         if path.startswith("/_sandbox/truth/") and method == "GET":
             return 200, self._truth(path, query)
         raise not_found(f"Unknown admin endpoint {method} {path}.")
@@ -101,6 +112,15 @@ class Sandbox:
         now = self.clock.now()
         days = [location_day_summary(self.store, location, day, now) for location in locations]
         return orjson.dumps({"as_of": format_us(now), "days": days})
+
+    def _operations_truth(self, kind: str, query: QueryParams) -> bytes:
+        day = business_day(single(query, "date") or "")
+        location_id = single(query, "location_id")
+        locations = (
+            [location_param(self.world, location_id, "location_id")] if location_id else self.world.locations
+        )
+        now = self.clock.now()
+        return orjson.dumps({"as_of": format_us(now), kind: self.truths.rows(kind, locations, day, now)})
 
     def _truth(self, path: str, query: QueryParams) -> bytes:
         plural = path.rsplit("/", 1)[-1]
@@ -160,7 +180,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     )
                 self._send(*self.sandbox.admin(method, path, query, body))
                 return
-            endpoint = self._route(method, path)
+            endpoint = self._route(method, path, query)
             if self.headers.get("Authorization", "") != f"Bearer {self.sandbox.token}":
                 raise unauthorized()
             hits = self.sandbox.faults.draw(
@@ -183,12 +203,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         """Square's error body, or the Reporting API's ``{"error": ...}`` on its paths."""
         self._send(error.status, error.reporting_body() if reporting else error.body(), headers)
 
-    def _route(self, method: str, path: str) -> Endpoint:
-        routes = self.sandbox.routes
-        endpoint = routes.get((method, path))
+    def _route(self, method: str, path: str, query: QueryParams) -> Endpoint:
+        """The endpoint for ``method path``; path parameters ({shift_id}, ...) join ``query``."""
+        endpoint, methods = self.sandbox.routes.match(method, path, query)
         if endpoint is not None:
             return endpoint
-        if any(route_path == path for _, route_path in routes):
+        if methods:
             raise SquareError(
                 405, "INVALID_REQUEST_ERROR", "METHOD_NOT_ALLOWED", f"{method} is not allowed on {path}."
             )

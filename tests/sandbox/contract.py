@@ -25,6 +25,36 @@ ENDPOINTS = {
     ("GET", "/v2/catalog/list"): "list_catalog_response.ListCatalogResponse",
     ("GET", "/v2/customers"): "list_customers_response.ListCustomersResponse",
     ("POST", "/v2/customers/search"): "search_customers_response.SearchCustomersResponse",
+    (
+        "POST",
+        "/v2/inventory/counts/batch-retrieve",
+    ): "batch_get_inventory_counts_response.BatchGetInventoryCountsResponse",
+    (
+        "POST",
+        "/v2/inventory/changes/batch-retrieve",
+    ): "batch_get_inventory_changes_response.BatchGetInventoryChangesResponse",
+    ("POST", "/v2/team-members/search"): "search_team_members_response.SearchTeamMembersResponse",
+    ("POST", "/v2/labor/timecards/search"): "search_timecards_response.SearchTimecardsResponse",
+    ("GET", "/v2/cash-drawers/shifts"): "list_cash_drawer_shifts_response.ListCashDrawerShiftsResponse",
+    (
+        "GET",
+        "/v2/cash-drawers/shifts/{shift_id}",
+    ): "get_cash_drawer_shift_response.GetCashDrawerShiftResponse",
+    (
+        "GET",
+        "/v2/cash-drawers/shifts/{shift_id}/events",
+    ): "list_cash_drawer_shift_events_response.ListCashDrawerShiftEventsResponse",
+    ("GET", "/v2/payouts"): "list_payouts_response.ListPayoutsResponse",
+    (
+        "GET",
+        "/v2/payouts/{payout_id}/payout-entries",
+    ): "list_payout_entries_response.ListPayoutEntriesResponse",
+    ("GET", "/v2/disputes"): "list_disputes_response.ListDisputesResponse",
+    ("GET", "/v2/gift-cards"): "list_gift_cards_response.ListGiftCardsResponse",
+    ("GET", "/v2/gift-cards/activities"): "list_gift_card_activities_response.ListGiftCardActivitiesResponse",
+    ("POST", "/v2/loyalty/accounts/search"): "search_loyalty_accounts_response.SearchLoyaltyAccountsResponse",
+    ("POST", "/v2/loyalty/events/search"): "search_loyalty_events_response.SearchLoyaltyEventsResponse",
+    ("POST", "/v2/invoices/search"): "search_invoices_response.SearchInvoicesResponse",
 }
 
 
