@@ -28,6 +28,7 @@ from dagster import (
 
 from data_platform.partition_ranges import partition_range_tags
 from data_platform.resources.warehouse import WarehouseResource
+from square_sales.gold.tables import BusinessDays
 from square_sales.ingestion.audit import run_partition_keys
 from square_sales.ingestion.resource import SquareClientResource
 from square_sales.partitions import trailing_partition_keys
@@ -77,13 +78,13 @@ def build_parity_checks(
     def square_reports_parity(
         context: AssetCheckExecutionContext, square: SquareClientResource, warehouse: WarehouseResource
     ):
-        from square_sales.reports.evaluate import Days, evaluate_reports
+        from square_sales.reports.evaluate import evaluate_reports
 
         first, last = checked_days(partitions, context.run.tags, audit_days, datetime.now(UTC))
         context.log.info(f"Comparing business days {first}..{last} with Square's Reporting API.")
         selected = [checks[key] for key in sorted(context.selected_asset_check_keys, key=str)]
         yield from evaluate_reports(
-            context, square, warehouse, selected, Days(first, last), partitions.timezone
+            context, square, warehouse, selected, BusinessDays(first, last), partitions.timezone
         )
 
     return square_reports_parity

@@ -11,14 +11,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+import duckdb
 from dagster import AssetCheckExecutionContext, AssetCheckResult
 
 from data_platform.redaction import redact
 from data_platform.resources.warehouse import WarehouseResource
+from square_sales.gold.tables import BusinessDays
 from square_sales.ingestion.client import SquareApiError
 from square_sales.ingestion.resource import SquareClientResource
-from square_sales.reports.mart_side import changed_after, mart_totals
-from square_sales.reports.parity import compare, each_store_day, skipped_store_days
+from square_sales.reports.mart_side import StoreDay, changed_after, mart_totals
+from square_sales.reports.parity import Comparison, compare, each_store_day, skipped_store_days
 from square_sales.reports.reporting_api import ReportingApi
 from square_sales.reports.results import comparison_result, error_result, not_compared_result
 from square_sales.reports.specs import ReportSpec
@@ -36,18 +38,12 @@ class SquareAnswer:
     error: str | None = None
 
 
-@dataclass(frozen=True)
-class Days:
-    first: date
-    last: date  # inclusive
-
-
 def evaluate_reports(
     context: AssetCheckExecutionContext,
     square: SquareClientResource,
     warehouse: WarehouseResource,
     specs: list[ReportSpec],
-    days: Days,
+    days: BusinessDays,
     reporting_timezone: str,
 ) -> Iterator[AssetCheckResult]:
     try:
@@ -64,27 +60,38 @@ def evaluate_reports(
             answer = answers[spec.model]
             if answer.error is not None:
                 yield error_result(spec, answer.error)
-                continue
-            if answer.totals is None:
+            elif answer.totals is None:
                 yield not_compared_result(spec, answer.report.not_listed)
-                continue
-            # Square gave its answer as of its last refresh: compare what it can have seen by then.
-            as_of = answer.data_as_of or datetime.now(UTC)
-            changed = changed_after(connection, days.first, days.last, as_of)
-            skipped = skipped_store_days(store_days, timezones, as_of, changed)
-            columns = [measure.column for measure in answer.report.measures]
-            mart = mart_totals(connection, spec, columns, days.first, days.last)
-            comparison = compare(
-                answer.report, answer.totals, mart, store_days, skipped, days.first, days.last, as_of
-            )
-            yield comparison_result(spec, comparison, timezones, reporting_timezone)
+            else:
+                comparison = compare_with_mart(connection, spec, answer, days, store_days, timezones)
+                yield comparison_result(spec, comparison, timezones, reporting_timezone)
+
+
+def compare_with_mart(
+    connection: duckdb.DuckDBPyConnection,
+    spec: ReportSpec,
+    answer: SquareAnswer,
+    days: BusinessDays,
+    store_days: list[StoreDay],
+    timezones: dict[str, str],
+) -> Comparison:
+    # Square answered as of its last refresh: compare only what it can have seen by then.
+    as_of = answer.data_as_of or datetime.now(UTC)
+    skipped = skipped_store_days(
+        store_days, timezones, as_of, changed_after(connection, days.first, days.last, as_of)
+    )
+    columns = [measure.column for measure in answer.report.measures]
+    mart = mart_totals(connection, spec, columns, days.first, days.last)
+    return compare(
+        answer.report, answer.totals or {}, mart, store_days, skipped, days.first, days.last, as_of
+    )
 
 
 def ask_square(
     context: AssetCheckExecutionContext,
     square: SquareClientResource,
     specs: list[ReportSpec],
-    days: Days,
+    days: BusinessDays,
     reporting_timezone: str,
 ) -> tuple[dict[str, str], dict[str, SquareAnswer]]:
     """Every store's time zone and Square's answer for each report. Raises SquareApiError when Square cannot be
@@ -110,7 +117,7 @@ def ask_square(
     return timezones, answers
 
 
-def _ask(reporting: ReportingApi, report: SquareReport, days: Days) -> SquareAnswer:
+def _ask(reporting: ReportingApi, report: SquareReport, days: BusinessDays) -> SquareAnswer:
     """Square's totals for the days, a month per query (Square asks for narrow date ranges)."""
     if not report.comparable:
         return SquareAnswer(report)
@@ -128,7 +135,7 @@ def _ask(reporting: ReportingApi, report: SquareReport, days: Days) -> SquareAns
     return SquareAnswer(report, totals, min(known) if known else None)
 
 
-def _periods(days: Days) -> list[tuple[date, date]]:
+def _periods(days: BusinessDays) -> list[tuple[date, date]]:
     periods, first = [], days.first
     while first <= days.last:
         last = min(days.last, first + timedelta(days=DAYS_PER_QUERY - 1))
