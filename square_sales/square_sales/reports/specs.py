@@ -68,7 +68,8 @@ def _spec(node: Mapping[str, Any], key: AssetKey, declared: object) -> ReportSpe
     model = node["name"]
 
     def wrong(field: str, expected: str) -> ReportSpecError:
-        return ReportSpecError(f"dbt model {model}: meta.{META_KEY}.{field} must be {expected}.")
+        where = f"meta.{META_KEY}" + (f".{field}" if field else "")
+        return ReportSpecError(f"dbt model {model}: {where} must be {expected}.")
 
     if not isinstance(declared, Mapping):
         raise wrong("", "a mapping with view, dimensions, measures (and granularity)")
