@@ -17,6 +17,15 @@ from tests.transform.test_marts_match_sandbox import MEASURES, differences, grou
 
 MARTS = {"fct_orders", "fct_order_line_items", "fct_payments", "fct_refunds", "daily_sales_by_location"}
 MARTS |= {"daily_late_arrivals_by_location", "dim_locations", "dim_customers", "dim_catalog_items"}
+# The Square Dashboard's reports (dbt_project/models/marts/daily/_reports__models.yml).
+MARTS |= {
+    "fct_sales",
+    "daily_item_sales_by_location",
+    "daily_category_sales_by_location",
+    "hourly_sales_by_location",
+}
+MARTS |= {"daily_payment_methods_by_location", "daily_discounts_by_location", "daily_team_sales_by_location"}
+MARTS |= {"daily_modifier_sales_by_location"}
 
 
 def test_the_gold_layer_is_every_mart():
