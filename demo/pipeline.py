@@ -77,6 +77,12 @@ def materialize_recent_history(first_day: date, last_day: date, say: Say) -> Non
         say,
         (first_day, last_day),
     )
+    _run(
+        "square_reports_parity_job",
+        f"the Dashboard report marts compared with Square's Reporting API for {first_day}..{last_day}",
+        say,
+        (first_day, last_day),
+    )
 
 
 def print_summary(say: Say) -> None:

@@ -6,9 +6,8 @@ import datetime as dt
 
 import pytest
 
-from data_platform.resources.lake import LakeResource
 from tests.support.sandbox import sandbox
-from tests.transform.pipeline import Pipeline
+from tests.transform.pipeline import Pipeline, built_pipeline
 
 CHAIN_START = dt.date(2026, 10, 1)
 CHAIN_NOW = dt.datetime(2026, 10, 9, 12, tzinfo=dt.UTC)
@@ -34,9 +33,4 @@ def chain():
 @pytest.fixture(scope="package")
 def built(chain, tmp_path_factory) -> Pipeline:
     """Raw days pulled from the sandbox and the warehouse built from them, partition range in one run."""
-    folder = tmp_path_factory.mktemp("transform")
-    pipeline = Pipeline(LakeResource(root_url=str(folder / "lake")), folder / "warehouse.duckdb", chain)
-    pipeline.lake.check()
-    pipeline.pull(FIRST_DAY, LAST_DAY)
-    pipeline.build(FIRST_DAY, LAST_DAY)
-    return pipeline
+    return built_pipeline(chain, tmp_path_factory.mktemp("transform"), FIRST_DAY, LAST_DAY)

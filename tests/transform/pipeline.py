@@ -13,6 +13,7 @@ from dagster import AssetSelection, DagsterInstance, Definitions, materialize
 from data_platform.partition_ranges import partition_range_tags
 from data_platform.resources.lake import LakeResource
 from data_platform.resources.warehouse import WarehouseResource
+from square_sales.gold.assets import build_gold_assets
 from square_sales.ingestion.assets import build_daily_raw_assets, build_snapshot_raw_assets
 from square_sales.ingestion.resource import SquareClientResource
 from square_sales.partitions import daily_partitions
@@ -27,7 +28,14 @@ from square_sales.transform.project import build_dbt_resource
 daily_raw_assets = build_daily_raw_assets(daily_partitions())
 snapshot_raw_assets = build_snapshot_raw_assets()
 square_dbt_daily_models, square_dbt_reference_models = build_dbt_assets(daily_partitions())
-ALL_ASSETS = [*daily_raw_assets, *snapshot_raw_assets, square_dbt_daily_models, square_dbt_reference_models]
+square_gold_daily_tables, square_gold_reference_tables = build_gold_assets(daily_partitions())
+WAREHOUSE_ASSETS = [
+    square_dbt_daily_models,
+    square_dbt_reference_models,
+    square_gold_daily_tables,
+    square_gold_reference_tables,
+]
+ALL_ASSETS = [*daily_raw_assets, *snapshot_raw_assets, *WAREHOUSE_ASSETS]
 # The marts built from the daily raw partitions (the reference dims are rebuilt whole on every run anyway).
 MART_TABLES = [
     "fct_orders",
@@ -44,16 +52,24 @@ def range_tags(first: dt.date, last: dt.date) -> dict[str, str]:
 
 
 class Pipeline:
-    def __init__(self, lake: LakeResource, database_path: Path, square_handle=None) -> None:
+    def __init__(
+        self, lake: LakeResource, database_path: Path, square_handle=None, lock_wait_seconds: int = 120
+    ) -> None:
         self.lake = lake
         self.database_path = database_path
         self.square_handle = square_handle
+        self.lock_wait_seconds = lock_wait_seconds
         self.instance = DagsterInstance.ephemeral()
+
+    def warehouse(self) -> WarehouseResource:
+        return WarehouseResource(
+            database_path=str(self.database_path), lake=self.lake, lock_wait_seconds=self.lock_wait_seconds
+        )
 
     def resources(self) -> dict:
         resources = {
             "lake": self.lake,
-            "warehouse": WarehouseResource(database_path=str(self.database_path), lake=self.lake),
+            "warehouse": self.warehouse(),
             "dbt": build_dbt_resource(self.lake),
         }
         # Runs that only build the warehouse never call Square; the raw assets still need the resource bound.
@@ -64,8 +80,9 @@ class Pipeline:
         )
         return resources
 
-    def _materialize(self, selection: AssetSelection, tags: dict | None = None, run_config=None):
-        result = materialize(
+    def run(self, selection: AssetSelection, tags: dict | None = None, run_config=None):
+        """Materialize ``selection`` in one run; the result, whether it succeeded or not."""
+        return materialize(
             ALL_ASSETS,
             selection=selection,
             resources=self.resources(),
@@ -74,7 +91,10 @@ class Pipeline:
             run_config=run_config,
             raise_on_error=False,
         )
-        assert result.success, _failure(result)
+
+    def _materialize(self, selection: AssetSelection, tags: dict | None = None, run_config=None):
+        result = self.run(selection, tags, run_config)
+        assert result.success, failure(result)
         return result
 
     # -- raw layer ---------------------------------------------------------------------------------------
@@ -87,16 +107,14 @@ class Pipeline:
     # -- warehouse ---------------------------------------------------------------------------------------
 
     def build(self, first: dt.date, last: dt.date):
-        """Materialize the dbt models in one run: the reference models, then the daily models for partitions
-        first..last (their single-run backfill policy), as a backfill of that range does."""
-        return self._materialize(
-            AssetSelection.assets(square_dbt_reference_models, square_dbt_daily_models),
-            tags=range_tags(first, last),
-        )
+        """Materialize the dbt models and their gold tables in one run: the reference models, then the daily
+        models for partitions first..last (their single-run backfill policy), as a backfill of that range does,
+        each followed by its gold tables."""
+        return self._materialize(AssetSelection.assets(*WAREHOUSE_ASSETS), tags=range_tags(first, last))
 
     def rebuild_warehouse(self, first: dt.date, last: dt.date) -> None:
         """The rebuild_warehouse job (full refresh from the lake), as `python -m ...rebuild_warehouse` runs it."""
-        rebuild_job = build_rebuild_warehouse_job([square_dbt_daily_models, square_dbt_reference_models])
+        rebuild_job = build_rebuild_warehouse_job(WAREHOUSE_ASSETS)
         job = Definitions(assets=ALL_ASSETS, jobs=[rebuild_job], resources=self.resources()).resolve_job_def(
             REBUILD_WAREHOUSE_JOB
         )
@@ -106,7 +124,7 @@ class Pipeline:
             tags=range_tags(first, last),
             raise_on_error=False,
         )
-        assert result.success, _failure(result)
+        assert result.success, failure(result)
 
     def query(self, sql: str, *params) -> list[tuple]:
         with duckdb.connect(str(self.database_path), read_only=True) as connection:
@@ -115,6 +133,13 @@ class Pipeline:
     def table(self, name: str) -> list[tuple]:
         """Every row of a mart, sorted, for comparisons."""
         return sorted(self.query(f"select * from marts.{name}"), key=repr)
+
+    def publish_gold(self, first: dt.date, last: dt.date):
+        """Publish the gold tables alone (the daily ones for partitions first..last), from the warehouse as it is."""
+        return self._materialize(
+            AssetSelection.assets(square_gold_daily_tables, square_gold_reference_tables),
+            tags=range_tags(first, last),
+        )
 
     def copy_with_empty_warehouse(self, folder: Path) -> Pipeline:
         """A copy of the lake and a warehouse that does not exist yet."""
@@ -136,7 +161,19 @@ class Pipeline:
         )
 
 
-def _failure(result) -> str:
+def built_pipeline(square_handle, folder: Path, first: dt.date, last: dt.date) -> Pipeline:
+    """A lake in ``folder`` with the sandbox's raw days first..last and the warehouse built from them."""
+    pipeline = Pipeline(
+        LakeResource(root_url=str(folder / "lake")), folder / "warehouse.duckdb", square_handle
+    )
+    pipeline.lake.check()
+    pipeline.pull(first, last)
+    pipeline.build(first, last)
+    return pipeline
+
+
+def failure(result) -> str:
+    """The errors of a failed run, for assertion messages and tests of error messages."""
     lines = []
     for event in result.all_events:
         if event.is_failure and event.event_specific_data is not None:

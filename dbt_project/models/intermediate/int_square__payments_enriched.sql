@@ -9,6 +9,7 @@ with payments as (
 
 select
     payments.*,
+    {{ payment_tender_type('payments.source_type', 'payments.card_brand') }} as tender_type,
     coalesce(payments.client_created_at, payments.created_at) as rung_up_at,
     case when payments.is_offline_payment then payments.updated_at end as uploaded_at,
     case

@@ -130,12 +130,17 @@ def _error_codes(errors: Any) -> str:
 
 
 def _square_errors(response: httpx.Response) -> str:
-    """Square's error codes and details from an error body, e.g. 'RATE_LIMITED: ...'."""
+    """Square's error codes and details from an error body, e.g. 'RATE_LIMITED: ...'; the Reporting API answers
+    ``{"error": "..."}`` instead."""
     try:
         body = orjson.loads(response.content)
     except orjson.JSONDecodeError:
         return response.text[:200]
-    return _error_codes(body.get("errors") or []) if isinstance(body, dict) else response.text[:200]
+    if not isinstance(body, dict):
+        return response.text[:200]
+    if not body.get("errors") and isinstance(body.get("error"), str):
+        return body["error"][:500]
+    return _error_codes(body.get("errors") or [])
 
 
 def _json_kind(value: Any) -> str:

@@ -41,7 +41,8 @@ payment_totals as (
         location_id,
         business_date,
         any_value(currency) as currency,
-        sum(total_amount) as collected
+        sum(total_amount) as collected,
+        sum(processing_fee_amount) as fees
     from payments
     group by location_id, business_date
 ),
@@ -91,7 +92,13 @@ select
     cast(coalesce(order_totals.tax, 0) as bigint) as tax,
     cast(coalesce(order_totals.tips, 0) as bigint) as tips,
     cast(coalesce(payment_totals.collected, 0) - coalesce(refund_totals.refunds, 0) as bigint) as total_collected,
-    cast(coalesce(refund_totals.refunds, 0) as bigint) as refunds
+    cast(coalesce(refund_totals.refunds, 0) as bigint) as refunds,
+    -- Square's processing fees on the day's payments, and what the store keeps: total collected less fees.
+    cast(coalesce(payment_totals.fees, 0) as bigint) as fees,
+    cast(
+        coalesce(payment_totals.collected, 0) - coalesce(refund_totals.refunds, 0) - coalesce(payment_totals.fees, 0)
+        as bigint
+    ) as net_total
 from location_days
 left join order_totals
     on

@@ -9,6 +9,7 @@ select
     business_date,
     payment_id,
     order_id,
+    team_member_id,
     refund_status,
     reason,
     currency,

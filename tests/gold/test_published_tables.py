@@ -1,0 +1,126 @@
+"""Every mart is published as a Delta table on the lake that any Delta reader opens: the same rows as the mart,
+the same column types, daily marts partitioned by business day, the sandbox's ground truth in the numbers, and
+the rows, version and URL in the asset's metadata."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyarrow as pa
+import pytest
+from dagster import AssetCheckKey, AssetKey
+
+from square_sales.gold.tables import MATCHES_MART_CHECK
+from tests.gold.support import GOLD_TABLES, local_gold_table, mart_table, rows
+from tests.transform.conftest import FIRST_DAY, LAST_DAY
+from tests.transform.test_marts_match_sandbox import MEASURES, differences, ground_truth
+
+MARTS = {"fct_orders", "fct_order_line_items", "fct_payments", "fct_refunds", "daily_sales_by_location"}
+MARTS |= {"daily_late_arrivals_by_location", "dim_locations", "dim_customers", "dim_catalog_items"}
+# The Square Dashboard's reports (dbt_project/models/marts/daily/_reports__models.yml).
+MARTS |= {
+    "fct_sales",
+    "daily_item_sales_by_location",
+    "daily_category_sales_by_location",
+    "hourly_sales_by_location",
+}
+MARTS |= {"daily_payment_methods_by_location", "daily_discounts_by_location", "daily_team_sales_by_location"}
+MARTS |= {"daily_modifier_sales_by_location"}
+
+
+def test_the_gold_layer_is_every_mart():
+    assert {table.name for table in GOLD_TABLES} == MARTS
+    assert {table.name for table in GOLD_TABLES if not table.daily} == {
+        "dim_locations",
+        "dim_customers",
+        "dim_catalog_items",
+    }
+
+
+@pytest.mark.parametrize("table", GOLD_TABLES, ids=lambda table: table.name)
+def test_each_published_table_holds_its_marts_rows(built, table):
+    published = local_gold_table(built, table.name).to_pyarrow_table()
+    mart = mart_table(built, table.relation)
+    assert mart.num_rows > 0
+    assert set(published.column_names) == set(mart.column_names)
+    assert rows(published) == rows(mart)
+
+
+def test_daily_tables_are_partitioned_by_business_date_and_reference_tables_are_not(built):
+    for table in GOLD_TABLES:
+        partitions = local_gold_table(built, table.name).metadata().partition_columns
+        assert partitions == (["business_date"] if table.daily else []), table.name
+
+
+def test_column_types_are_kept(built):
+    orders = local_gold_table(built, "fct_orders").schema().to_arrow()
+    sales = local_gold_table(built, "daily_sales_by_location").schema().to_arrow()
+    types = {field.name: pa.field(field).type for field in (*orders, *sales)}
+    assert types["total_amount"] == pa.int64()  # money: integer minor units
+    assert types["net_sales"] == pa.int64()
+    assert types["business_date"] == pa.date32()
+    assert types["created_at"] == pa.timestamp("us", tz="UTC")  # a timestamp with zone
+
+
+def test_published_daily_sales_equal_the_sandbox_ground_truth(built, chain):
+    published = local_gold_table(built, "daily_sales_by_location").to_pyarrow_table()
+    days = {
+        (row["location_id"], row["business_date"]): {measure: row[measure] for measure in MEASURES}
+        for row in published.to_pylist()
+        if FIRST_DAY <= row["business_date"] <= LAST_DAY
+    }
+    assert differences(ground_truth(chain, FIRST_DAY, LAST_DAY), days) == []
+
+
+def test_materializations_carry_rows_version_and_url_and_the_check_passed(built):
+    for table in GOLD_TABLES:
+        key = AssetKey(["gold", table.name])
+        event = built.instance.get_latest_materialization_event(key)
+        assert event is not None, f"{table.name} was never published"
+        metadata = event.asset_materialization.metadata
+        delta = local_gold_table(built, table.name)
+        assert metadata["delta_version"].value == delta.version()
+        assert metadata["dagster/row_count"].value == delta.to_pyarrow_table().num_rows
+        assert metadata["table_url"].value == f"{built.lake.path()}/gold/{table.name}"
+        check = AssetCheckKey(key, MATCHES_MART_CHECK)
+        record = built.instance.event_log_storage.get_latest_asset_check_execution_by_key([check])[check]
+        assert record.event.asset_check_evaluation.passed, table.name
+
+
+def test_a_late_day_is_replaced_in_place_and_other_days_are_untouched(built, tmp_path):
+    """Publishing one partition again replaces exactly its business days (the day before and after included, as
+    its dbt run rebuilt them) in one commit; every other day keeps its files; re-running changes nothing."""
+    pipeline = built.copy_to(tmp_path / "copy")
+    day, far_day = dt.date(2026, 10, 5), dt.date(2026, 10, 2)
+    marker = -777
+    with __import__("duckdb").connect(str(pipeline.database_path)) as connection:
+        # What a late upload does to the mart's window days, and a stale value on a far day nobody republishes.
+        connection.execute(f"update marts.daily_sales_by_location set tips = {marker} where business_date in (?, ?)",
+                           [day, far_day])  # fmt: skip
+    before = local_gold_table(pipeline, "daily_sales_by_location")
+    files_before = files_by_day(before)
+
+    pipeline.publish_gold(day, day)
+    after = local_gold_table(pipeline, "daily_sales_by_location")
+    assert after.version() == before.version() + 1, "one commit"
+    published = {
+        (r["location_id"], r["business_date"]): r["tips"] for r in after.to_pyarrow_table().to_pylist()
+    }
+    assert all(tips == marker for (_, when), tips in published.items() if when == day)
+    assert all(tips != marker for (_, when), tips in published.items() if when == far_day)
+    files_after = files_by_day(after)
+    window = {day - dt.timedelta(days=1), day, day + dt.timedelta(days=1)}
+    for when in files_before:
+        assert (files_after.get(when) == files_before[when]) is (when not in window), when
+
+    pipeline.publish_gold(day, day)  # idempotent
+    again = local_gold_table(pipeline, "daily_sales_by_location")
+    assert rows(again.to_pyarrow_table()) == rows(after.to_pyarrow_table())
+
+
+def files_by_day(table) -> dict[dt.date, set[str]]:
+    actions = pa.table(table.get_add_actions(flatten=True)).to_pylist()
+    found: dict[dt.date, set[str]] = {}
+    for action in actions:
+        found.setdefault(action["partition.business_date"], set()).add(action["path"])
+    return found
