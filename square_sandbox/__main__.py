@@ -54,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--late-cache", type=int, default=2048, help="late segments kept in memory (default 2048)"
     )
+    parser.add_argument(
+        "--reporting-lag-seconds",
+        type=int,
+        default=0,
+        help="the Reporting API's data is this much older than the clock (default 0)",
+    )
     faults = parser.add_argument_group("faults (probability per request)")
     faults.add_argument(
         "--fault-rate-limited", type=_probability, default=0.0, help="429 RATE_LIMITED + Retry-After"
@@ -109,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
         seed=args.seed,
     )
-    sandbox = Sandbox(World(config), clock, faults, args.token)
+    sandbox = Sandbox(World(config), clock, faults, args.token, args.reporting_lag_seconds)
     server = make_server(sandbox, args.host, args.port)
     host, port = server.server_address[:2]
     print(f"Square sandbox listening on http://{host}:{port}", flush=True)

@@ -8,8 +8,9 @@ from collections.abc import Callable
 import orjson
 
 from square_sandbox.clock import Clock
-from square_sandbox.cursors import Keyset, encode_cursor, fingerprint, resume
+from square_sandbox.cursors import Keyset, fingerprint, resume
 from square_sandbox.errors import bad_request
+from square_sandbox.listing import EMPTY, limit_param, offset_page, query_key, resume_offset
 from square_sandbox.params import (
     QueryParams,
     int_param,
@@ -41,7 +42,6 @@ CATALOG_TYPES = {
     "AVAILABILITY_PERIOD",
 }  # fmt: skip
 MAX_ORDER_LOCATIONS = 10
-EMPTY = b"{}"
 
 Ranges = dict[str, tuple[int, int]]  # field -> [low, high], both ends included
 Predicate = Callable[[Record], bool]
@@ -195,7 +195,7 @@ class SquareEndpoints:
         if limit < 1:
             raise bad_request("VALUE_TOO_LOW", "`limit` must be at least 1.", "limit")
         limit = min(limit, 100)  # documented: larger values are ignored, at most 100 are returned
-        key = fingerprint(sorted((k, v) for k, v in query.items() if k not in ("cursor", "limit")))
+        key = fingerprint(query_key(query))
         cursor = single(query, "cursor")
         state = resume(cursor, key, stale_cursor) if cursor is not None else {}
         keyset = Keyset(key, state, self.clock.now())
@@ -213,23 +213,23 @@ class SquareEndpoints:
                 raise bad_request(
                     "INVALID_ENUM_VALUE", f"Unknown catalog object type(s): {sorted(unknown)}.", "types"
                 )
-        objects = self.world.catalog_listing(types)
-        paging = _resume_offset(sorted(types or []), single(query, "cursor"), stale_cursor)
-        return _offset_page(objects, "objects", 100, paging)
+        objects = self.world.catalog.listing(types)
+        paging = resume_offset(sorted(types or []), single(query, "cursor"), stale_cursor)
+        return offset_page(objects, "objects", 100, paging)
 
     def list_customers(self, query: QueryParams, body: bytes, stale_cursor: bool) -> bytes:
-        limit = _customer_limit(single(query, "limit"))
+        limit = limit_param(single(query, "limit"), 100, 100)
         field, order = single(query, "sort_field"), single(query, "sort_order")
         customers = _sort_customers(self._customers_as_of(), field, order)
         count = (single(query, "count") or "false").lower() == "true"
-        paging = _resume_offset([field, order], single(query, "cursor"), stale_cursor)
-        return _offset_page(
+        paging = resume_offset([field, order], single(query, "cursor"), stale_cursor)
+        return offset_page(
             customers, "customers", limit, paging, {"count": len(customers)} if count else None
         )
 
     def search_customers(self, query: QueryParams, body: bytes, stale_cursor: bool) -> bytes:
         request = json_object(body)
-        limit = _customer_limit(request.get("limit"))
+        limit = limit_param(request.get("limit"), 100, 100)
         search = request.get("query") or {}
         filters = search.get("filter") or {}
         sort = search.get("sort") or {}
@@ -242,8 +242,8 @@ class SquareEndpoints:
             customers = [c for c in customers if c["creation_source"] in sources]
         customers = _sort_customers(customers, sort.get("field"), sort.get("order"))
         extra = {"count": len(customers)} if request.get("count") else None
-        paging = _resume_offset(search, request.get("cursor"), stale_cursor)
-        return _offset_page(customers, "customers", limit, paging, extra)
+        paging = resume_offset(search, request.get("cursor"), stale_cursor)
+        return offset_page(customers, "customers", limit, paging, extra)
 
     def _customers_as_of(self) -> list[dict]:
         now = format_us(self.clock.now())
@@ -438,35 +438,6 @@ def _join(key: str, bodies: list[bytes], cursor: str | None) -> bytes:
 
 
 # -- catalog and customers -------------------------------------------------------------------------------------
-
-
-def _resume_offset(query_key: object, cursor: object, stale_cursor: bool) -> tuple[str, int]:
-    """(query fingerprint, offset to start at) for the small listings paged by offset."""
-    key = fingerprint(query_key)
-    state = resume(cursor, key, stale_cursor) if cursor is not None else {}
-    return key, state.get("o", 0)
-
-
-def _offset_page(
-    items: list[dict], key: str, limit: int, paging: tuple[str, int], extra: dict | None = None
-) -> bytes:
-    query_fingerprint, offset = paging
-    response: dict = dict(extra or {})
-    page = items[offset : offset + limit]
-    if page:
-        response[key] = page
-    if offset + limit < len(items):
-        response["cursor"] = encode_cursor(query_fingerprint, {"o": offset + limit})
-    return orjson.dumps(response)
-
-
-def _customer_limit(value: object) -> int:
-    limit = 100 if value is None else int_param(value, "limit")
-    if limit < 1:
-        raise bad_request("VALUE_TOO_LOW", "`limit` must be between 1 and 100.", "limit")
-    if limit > 100:
-        raise bad_request("VALUE_TOO_HIGH", "`limit` must be between 1 and 100.", "limit")
-    return limit
 
 
 def _sort_customers(customers: list[dict], field: object, order: object) -> list[dict]:

@@ -12,12 +12,16 @@ import dataclasses
 import datetime as dt
 import random
 
+from square_sandbox.cache import BoundedCache
+from square_sandbox.giftcards import GiftCard, GiftCardLedger, due_gift_cards
+from square_sandbox.ids import rng_for
 from square_sandbox.payments import PaidSale, take_payment
 from square_sandbox.records import NEVER, Record, VersionTimes
 from square_sandbox.refunds import refund, refund_time
 from square_sandbox.sales import SaleSlot, order_json, ring_up, sale_facts, sale_order_record
-from square_sandbox.timeutil import US_PER_DAY, US_PER_HOUR, US_PER_SECOND, to_us
-from square_sandbox.world import Location, World, rng_for
+from square_sandbox.team import Rota
+from square_sandbox.timeutil import US_PER_DAY, US_PER_HOUR, US_PER_SECOND
+from square_sandbox.world import Location, World
 
 # Offline uploads arrive up to 10 days late and refunds up to 14 days after the sale (and after the upload):
 # nothing a day produces is dated more than LATE_HORIZON after the day starts.
@@ -54,38 +58,55 @@ class DayGenerator:
     def __init__(self, world: World) -> None:
         self.world = world
         self.config = world.config
+        self._rotas = BoundedCache(256)  # refunds look up who works on their (later) day
 
     def order_count(self, location: Location, day: dt.date) -> int:
         rng = rng_for(self.config.seed, "volume", location.index, day.isoformat())
         weekday_factor = (0.9, 0.85, 0.9, 0.95, 1.1, 1.3, 1.0)[day.weekday()]
         return max(1, round(self.config.orders_per_day * weekday_factor * rng.uniform(0.9, 1.1)))
 
+    def rota(self, location: Location, day: dt.date) -> Rota:
+        found = self._rotas.get((location.index, day))
+        if found is None:
+            found = self.world.rota(location, day)
+            self._rotas.put((location.index, day), found)
+        return found
+
+    def gift_cards(self, location: Location, day: dt.date) -> list[GiftCard]:
+        """The gift cards spent at ``location`` on ``day`` (known without generating the day)."""
+        count = self.order_count(location, day)
+        return due_gift_cards(self.config.seed, location.index, day, location.business_midnight(day), count)
+
     def generate(self, location: Location, day: dt.date) -> DayData:
         rng = rng_for(self.config.seed, "day", location.index, day.isoformat())
-        times = _sale_times(rng, self.order_count(location, day), _business_midnight(location, day))
+        times = _sale_times(rng, self.order_count(location, day), location.business_midnight(day))
         registers = [rng.choice(location.registers) for _ in times]
         uploads = self._offline_uploads(rng, location, times, registers)
+        rota_of_day = self.rota(location, day)
+        gift_cards = GiftCardLedger(self.gift_cards(location, day))
         records: list[Record] = []
         for index, created in enumerate(times):
-            slot = SaleSlot(location, day, created, registers[index], uploads.get(index))
-            records.extend(self._sale(rng, slot))
+            slot = SaleSlot(location, day, created, registers[index], uploads.get(index), rota_of_day)
+            records.extend(self._sale(rng, slot, gift_cards))
         start, end = location.day_bounds(day)
         main, late = _split_segments(records, end + MAIN_MARGIN_US)
         return DayData(location.id, day, start, end, main, late)
 
-    def _sale(self, rng: random.Random, slot: SaleSlot) -> list[Record]:
+    def _sale(self, rng: random.Random, slot: SaleSlot, gift_cards: GiftCardLedger) -> list[Record]:
         """Every version of everything one sale produces: the order, its payment, and a later refund, if any."""
         sale = ring_up(rng, self.world, slot)
         order = order_json(self.world, sale)
         if sale.checkout.canceled:
             times = VersionTimes(sale.updated, slot.visible_from)
             return [sale_order_record(sale, order, sale_facts(sale), times)]
-        payment = take_payment(rng, sale)
+        payment = take_payment(rng, sale, gift_cards)
         paid = PaidSale(sale, {**order, "tenders": [payment.tender]}, sale_facts(sale), payment)
         refund_at = refund_time(rng, self.config.refund_share, slot)
         if refund_at is None:
             return paid.first_versions(visible_until=NEVER)
-        return paid.first_versions(visible_until=refund_at) + refund(rng, paid, refund_at)
+        location = slot.location
+        taker = rng.choice(self.rota(location, location.local_date(refund_at)).on_duty(refund_at))
+        return paid.first_versions(visible_until=refund_at) + refund(rng, paid, refund_at, taker.id)
 
     def _offline_uploads(
         self, rng: random.Random, location: Location, times: list[int], registers: list[str]
@@ -115,12 +136,6 @@ class DayGenerator:
         span = max(1, round(len(times) * share / chance))
         first = rng.randrange(0, max(1, len(times) - span + 1))
         return range(first, min(len(times), first + span))
-
-
-def _business_midnight(location: Location, day: dt.date) -> int:
-    """Local midnight by the noon offset: business hours never cross a DST switch (at 2:00)."""
-    offset = location.zone.utcoffset(dt.datetime.combine(day, dt.time(12)))
-    return to_us(dt.datetime.combine(day, dt.time(), dt.UTC)) - int(offset.total_seconds()) * US_PER_SECOND
 
 
 def _sale_times(rng: random.Random, count: int, midnight: int) -> list[int]:

@@ -20,6 +20,10 @@ class SquareError(Exception):
             error["field"] = self.field
         return orjson.dumps({"errors": [error]})
 
+    def reporting_body(self) -> bytes:
+        """The Reporting API's error envelope: ``{"error": "..."}``."""
+        return orjson.dumps({"error": self.detail})
+
 
 def bad_request(code: str, detail: str, field: str | None = None) -> SquareError:
     return SquareError(400, "INVALID_REQUEST_ERROR", code, detail, field)

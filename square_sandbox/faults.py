@@ -6,6 +6,8 @@ import dataclasses
 import random
 import threading
 
+from square_sandbox.params import settings_from
+
 RATE_KEYS = ("rate_limited", "server_error", "slow", "drop_connection", "invalid_cursor")
 
 
@@ -22,10 +24,7 @@ class FaultSettings:
 
     @classmethod
     def from_mapping(cls, values: dict) -> FaultSettings:
-        unknown = set(values) - {f.name for f in dataclasses.fields(cls)}
-        if unknown:
-            raise ValueError(f"unknown fault setting(s): {', '.join(sorted(unknown))}")
-        settings = cls(**values)
+        settings = settings_from(cls, values, "fault")
         for key in RATE_KEYS:
             rate = getattr(settings, key)
             if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0.0 <= rate <= 1.0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import urllib.parse
 
@@ -33,6 +34,14 @@ def json_object(body: bytes, name: str = "request body") -> dict:
     if not isinstance(payload, dict):
         raise bad_request("EXPECTED_OBJECT", f"The {name} must be a JSON object.")
     return payload
+
+
+def settings_from(cls: type, values: dict, what: str):
+    """An admin request's settings as the dataclass ``cls`` (ValueError naming unknown ones)."""
+    unknown = set(values) - {field.name for field in dataclasses.fields(cls)}
+    if unknown:
+        raise ValueError(f"unknown {what} setting(s): {', '.join(sorted(unknown))}")
+    return cls(**values)
 
 
 def time_param(value: object, field: str) -> int:

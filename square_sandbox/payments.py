@@ -1,4 +1,4 @@
-"""Paying for a sale: the Payment object and the order's tender for it, by card or in cash."""
+"""Paying for a sale: the Payment object and the order's tender for it, by card, cash, gift card or other."""
 
 from __future__ import annotations
 
@@ -8,14 +8,28 @@ import random
 
 import orjson
 
+from square_sandbox.giftcards import GiftCardLedger
+from square_sandbox.ids import random_id
 from square_sandbox.records import OrderFacts, PaymentFacts, Record, VersionTimes
 from square_sandbox.sales import Sale, money, sale_order_record
 from square_sandbox.timeutil import US_PER_SECOND, format_us
-from square_sandbox.world import random_id
 
 CARD_BRANDS = ["VISA", "VISA", "VISA", "MASTERCARD", "MASTERCARD", "AMERICAN_EXPRESS", "DISCOVER"]
 ENTRY_METHODS = ["EMV", "EMV", "CONTACTLESS", "CONTACTLESS", "SWIPED"]
 CAPABILITIES = ["EDIT_AMOUNT_UP", "EDIT_AMOUNT_DOWN", "EDIT_TIP_AMOUNT_UP", "EDIT_TIP_AMOUNT_DOWN"]
+# Other tenders recorded at the till (Square's external payments): (external_details.type, source).
+OTHER_TENDERS = [
+    ("CHECK", "Personal check"),
+    ("OTHER", "Store credit voucher"),
+    ("OTHER", "Mall gift certificate"),
+]
+SOURCE_TYPES = {"CARD": "CARD", "SQUARE_GIFT_CARD": "CARD", "CASH": "CASH", "OTHER": "EXTERNAL"}
+GIFT_CARD_BRAND = "SQUARE_GIFT_CARD"
+
+
+def processing_fee(total: int) -> int:
+    """Square's card-present rate: 2.6 % + 10 cents (gift card, cash and other tenders cost nothing)."""
+    return round(total * 0.026) + 10
 
 
 @dataclasses.dataclass(slots=True)
@@ -45,7 +59,7 @@ class PaidSale:
         ]
 
 
-def take_payment(rng: random.Random, sale: Sale) -> Payment:
+def take_payment(rng: random.Random, sale: Sale, gift_cards: GiftCardLedger) -> Payment:
     payment_id = random_id(rng, 29)
     brand, last_4 = rng.choice(CARD_BRANDS), f"{rng.randrange(10000):04d}"
     slot, checkout = sale.slot, sale.checkout
@@ -53,38 +67,59 @@ def take_payment(rng: random.Random, sale: Sale) -> Payment:
     updated = (
         slot.uploaded if slot.uploaded is not None else slot.created + rng.randrange(1, 5) * US_PER_SECOND
     )
-    tender = _tender_json(sale, payment_id)
-    payment = _payment_json(rng, sale, payment_id, updated)
+    tender_type, redeemed = checkout.tender, None
+    if tender_type == "SQUARE_GIFT_CARD":
+        # Gift cards need Square online; a card short of the amount makes the customer pay by card.
+        redeemed = gift_cards.redeem(rng, sale.total) if slot.uploaded is None else None
+        if redeemed is None:
+            tender_type = "CARD"
+    tender = _tender_json(sale, payment_id, tender_type)
+    payment = _payment_json(rng, sale, payment_id, updated, tender_type)
     if checkout.customer_id:
         payment["customer_id"] = tender["customer_id"] = checkout.customer_id
-    if checkout.is_card:
+    fee = 0
+    if tender_type == "CARD":
         payment["card_details"], tender["card_details"] = _card_details(rng, brand, last_4)
-        fee = round(sale.total * 0.026) + 10
+        fee = processing_fee(sale.total)
         payment["processing_fee"] = [
             {"effective_at": format_us(updated), "type": "INITIAL", "amount_money": money(fee)}
         ]
-    else:
+    elif redeemed is not None:
+        brand, last_4 = GIFT_CARD_BRAND, redeemed[0].gan[-4:]
+        payment["card_details"] = _gift_card_details(last_4)
+    elif tender_type == "CASH":
         payment["cash_details"], tender["cash_details"] = _cash_details(sale.total)
+    else:
+        kind, source = rng.choice(OTHER_TENDERS)
+        payment["external_details"] = {"type": kind, "source": source}
     if slot.uploaded is not None:
         payment["offline_payment_details"] = {"client_created_at": format_us(slot.created)}
+    is_card = payment["source_type"] == "CARD"
     facts = PaymentFacts(
         order_id=sale.order_id,
         source_type=payment["source_type"],
-        card_brand=brand if checkout.is_card else None,
-        last_4=last_4 if checkout.is_card else None,
+        tender=tender_type,
+        card_brand=brand if is_card else None,
+        last_4=last_4 if is_card else None,
         offline_created=slot.created if slot.uploaded is not None else None,
+        uploaded=slot.uploaded,
+        fee=fee,
+        team_member_id=checkout.team_member_id,
+        register=slot.register,
+        gift_card_id=redeemed[0].id if redeemed else None,
+        gift_card_balance=redeemed[1] if redeemed else None,
     )
     return Payment(payment, tender, facts, updated)
 
 
-def _tender_json(sale: Sale, payment_id: str) -> dict:
+def _tender_json(sale: Sale, payment_id: str, tender_type: str) -> dict:
     tender = {
         "id": payment_id,  # Square gives a payment's tender the payment's id
         "location_id": sale.slot.location.id,
         "transaction_id": sale.order_id,
         "created_at": format_us(sale.slot.created),
         "amount_money": money(sale.amount),
-        "type": "CARD" if sale.checkout.is_card else "CASH",
+        "type": tender_type,
         "payment_id": payment_id,
     }
     if sale.checkout.tip:
@@ -92,7 +127,7 @@ def _tender_json(sale: Sale, payment_id: str) -> dict:
     return tender
 
 
-def _payment_json(rng: random.Random, sale: Sale, payment_id: str, updated: int) -> dict:
+def _payment_json(rng: random.Random, sale: Sale, payment_id: str, updated: int, tender_type: str) -> dict:
     register = sale.slot.register
     payment = {
         "id": payment_id,
@@ -102,9 +137,10 @@ def _payment_json(rng: random.Random, sale: Sale, payment_id: str, updated: int)
         "total_money": money(sale.total),
         "approved_money": money(sale.total),
         "status": "COMPLETED",
-        "source_type": "CARD" if sale.checkout.is_card else "CASH",
+        "source_type": SOURCE_TYPES[tender_type],
         "location_id": sale.slot.location.id,
         "order_id": sale.order_id,
+        "team_member_id": sale.checkout.team_member_id,
         "receipt_number": payment_id[:4],
         "device_details": {"device_id": register, "device_name": register.rsplit("-", 1)[-1]},
         "capabilities": list(CAPABILITIES),
@@ -141,6 +177,15 @@ def _card_details(rng: random.Random, brand: str, last_4: str) -> tuple[dict, di
         "entry_method": entry,
     }
     return payment_card, tender_card
+
+
+def _gift_card_details(last_4: str) -> dict:
+    """A Square gift card paid at the till: a prepaid card of brand SQUARE_GIFT_CARD."""
+    return {
+        "status": "CAPTURED",
+        "card": {"card_brand": GIFT_CARD_BRAND, "last_4": last_4, "prepaid_type": "PREPAID"},
+        "entry_method": "SWIPED",
+    }
 
 
 def _cash_details(total: int) -> tuple[dict, dict]:

@@ -14,6 +14,7 @@ from typing import ClassVar
 from square_sandbox.timeutil import LATEST_US
 
 NEVER = LATEST_US  # visible_until of a version nothing replaces
+EVENTUALLY = NEVER - 1  # a "now" after everything: the final version of every record is visible
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -32,10 +33,17 @@ class OrderFacts:
 class PaymentFacts:
     kind: ClassVar[str] = "payment"
     order_id: str
-    source_type: str  # CARD | CASH
-    card_brand: str | None
+    source_type: str  # CARD | CASH | EXTERNAL
+    tender: str  # the order's tender type: CARD | CASH | SQUARE_GIFT_CARD | OTHER
+    card_brand: str | None  # SQUARE_GIFT_CARD for a gift card
     last_4: str | None
     offline_created: int | None  # offline_payment_details.client_created_at; None for online payments
+    uploaded: int | None  # when an offline register uploaded it
+    fee: int  # Square's processing fee (card payments only)
+    team_member_id: str
+    register: str
+    gift_card_id: str | None
+    gift_card_balance: int | None  # the card's balance after this payment
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -43,7 +51,9 @@ class RefundFacts:
     kind: ClassVar[str] = "refund"
     payment_id: str
     order_id: str  # the return order
-    source_type: str  # CARD | CASH, the refunded payment's
+    source_type: str  # CARD | CASH | EXTERNAL, the refunded payment's
+    payment: PaymentFacts  # the refunded payment's facts
+    team_member_id: str
 
 
 Facts = OrderFacts | PaymentFacts | RefundFacts

@@ -7,11 +7,12 @@ import random
 
 import orjson
 
+from square_sandbox.ids import entity_id, random_id
 from square_sandbox.payments import PaidSale, payment_record
+from square_sandbox.pricing import LineAmounts
 from square_sandbox.records import NEVER, OrderFacts, Record, RefundFacts, VersionTimes
-from square_sandbox.sales import SOURCE_NAME, LineAmounts, SaleSlot, money, order_amounts, sale_order_record
+from square_sandbox.sales import SOURCE_NAME, SaleSlot, money, order_amounts, sale_order_record
 from square_sandbox.timeutil import US_PER_DAY, US_PER_HOUR, US_PER_SECOND, format_us
-from square_sandbox.world import entity_id, random_id
 
 REASON = "Returned goods"
 
@@ -20,10 +21,11 @@ REASON = "Returned goods"
 class Return:
     order_id: str  # the return order's
     refund_id: str
-    line_items: list[dict]  # the return order's return_line_items JSON
+    returned: list[int]  # indexes of the sale's lines that came back
     amounts: LineAmounts  # of the returned lines; the refund is their total
     at: int  # when the customer came back: created_at of the return order and the refund
     completed: int  # when Square had recorded it all: their updated_at
+    team_member_id: str  # who took the goods back
 
 
 def refund_time(rng: random.Random, refund_share: float, slot: SaleSlot) -> int | None:
@@ -36,9 +38,9 @@ def refund_time(rng: random.Random, refund_share: float, slot: SaleSlot) -> int 
     return at // 1000 * 1000
 
 
-def refund(rng: random.Random, paid: PaidSale, refund_at: int) -> list[Record]:
+def refund(rng: random.Random, paid: PaidSale, refund_at: int, team_member_id: str) -> list[Record]:
     """The sale's versions after the refund, the return order and the PaymentRefund."""
-    taken_back = _take_back(rng, paid, refund_at)
+    taken_back = _take_back(rng, paid, refund_at, team_member_id)
     return_order = _return_order_json(rng, paid, taken_back)
     refund_body = _refund_json(paid, taken_back)
     refunded_order = _refunded_sale_order_json(paid, taken_back)
@@ -52,20 +54,22 @@ def refund(rng: random.Random, paid: PaidSale, refund_at: int) -> list[Record]:
     ]
 
 
-def _take_back(rng: random.Random, paid: PaidSale, refund_at: int) -> Return:
+def _take_back(rng: random.Random, paid: PaidSale, refund_at: int, team_member_id: str) -> Return:
     basket, slot = paid.sale.basket, paid.sale.slot
     count = len(basket.line_items)
     returned = sorted(rng.sample(range(count), k=rng.randint(1, count)))
     order_id = entity_id(rng, slot.location.index, slot.day)
     refund_id = f"{paid.payment.body['id']}_{random_id(rng, 20)}"
-    line_items = [_return_line_item(rng, basket.line_items[index], basket.lines[index]) for index in returned]
     amounts = LineAmounts.sum([basket.lines[index] for index in returned])
     completed = refund_at + rng.randrange(1, 30) * US_PER_SECOND
-    return Return(order_id, refund_id, line_items, amounts, refund_at, completed)
+    return Return(order_id, refund_id, returned, amounts, refund_at, completed, team_member_id)
 
 
-def _return_line_item(rng: random.Random, line: dict, amounts: LineAmounts) -> dict:
-    """The whole line comes back (its quantity, discount and tax)."""
+def _return_line_item(
+    rng: random.Random, line: dict, amounts: LineAmounts, return_uids: dict[str, str]
+) -> dict:
+    """The whole line comes back (its quantity, modifiers, discounts and tax); ``return_uids`` maps the sale's
+    tax and discount uids to the return order's."""
     return_line = {
         "uid": random_id(rng, 22),
         "source_line_item_uid": line["uid"],
@@ -75,16 +79,39 @@ def _return_line_item(rng: random.Random, line: dict, amounts: LineAmounts) -> d
         "catalog_version": line["catalog_version"],
         "variation_name": line["variation_name"],
         "item_type": "ITEM",
-        "base_price_money": line["base_price_money"],
-        "variation_total_price_money": line["variation_total_price_money"],
-        "gross_return_money": money(amounts.gross),
-        "total_tax_money": money(amounts.tax),
-        "total_discount_money": money(amounts.discount),
-        "total_money": money(amounts.total),
     }
-    for key in ("applied_taxes", "applied_discounts"):
+    if "modifiers" in line:
+        return_line["return_modifiers"] = [
+            {
+                "uid": random_id(rng, 22),
+                "source_modifier_uid": modifier["uid"],
+                "catalog_object_id": modifier["catalog_object_id"],
+                "catalog_version": modifier["catalog_version"],
+                "name": modifier["name"],
+                "base_price_money": modifier["base_price_money"],
+                "total_price_money": modifier["total_price_money"],
+                "quantity": modifier["quantity"],
+            }
+            for modifier in line["modifiers"]
+        ]
+    return_line.update(
+        base_price_money=line["base_price_money"],
+        variation_total_price_money=line["variation_total_price_money"],
+        gross_return_money=money(amounts.gross),
+        total_tax_money=money(amounts.tax),
+        total_discount_money=money(amounts.discount),
+        total_money=money(amounts.total),
+    )
+    for key, uid_key in (("applied_taxes", "tax_uid"), ("applied_discounts", "discount_uid")):
         if key in line:
-            return_line[key] = line[key]
+            return_line[key] = [
+                {
+                    "uid": random_id(rng, 22),
+                    uid_key: return_uids[applied[uid_key]],
+                    "applied_money": applied["applied_money"],
+                }
+                for applied in line[key]
+            ]
     return return_line
 
 
@@ -120,36 +147,61 @@ def _return_order_json(rng: random.Random, paid: PaidSale, taken_back: Return) -
 
 
 def _order_return(rng: random.Random, paid: PaidSale, taken_back: Return) -> dict:
-    """The return order's ``returns[0]``: what came back from which sale, with its share of tax and discount."""
-    order, amounts = paid.order, taken_back.amounts
+    """The return order's ``returns[0]``: what came back from which sale, with its share of taxes and discounts."""
+    order, basket = paid.order, paid.sale.basket
+    lines = [basket.line_items[index] for index in taken_back.returned]
+    sources = order.get("taxes", []) + order.get("discounts", [])
+    return_uids = {source["uid"]: random_id(rng, 22) for source in sources}
+    return_lines = [
+        _return_line_item(rng, line, basket.lines[index], return_uids)
+        for line, index in zip(lines, taken_back.returned, strict=True)
+    ]
     order_return = {
         "uid": random_id(rng, 22),
         "source_order_id": paid.sale.order_id,
-        "return_line_items": taken_back.line_items,
+        "return_line_items": return_lines,
         "return_amounts": _return_amounts(taken_back),
     }
     if "taxes" in order:
-        order_return["return_taxes"] = [_returned(rng, order["taxes"][0], "source_tax_uid", amounts.tax)]
+        order_return["return_taxes"] = [
+            _returned(tax, "source_tax_uid", return_uids, lines, "applied_taxes", "tax_uid")
+            for tax in order["taxes"]
+        ]
     if "discounts" in order:
         order_return["return_discounts"] = [
-            _returned(rng, order["discounts"][0], "source_discount_uid", amounts.discount)
+            _returned(
+                discount, "source_discount_uid", return_uids, lines, "applied_discounts", "discount_uid"
+            )
+            for discount in order["discounts"]
         ]
     return order_return
 
 
-def _returned(rng: random.Random, source: dict, source_uid_key: str, applied: int) -> dict:
-    """A return order's ``return_taxes`` / ``return_discounts`` entry for the sale's tax or discount."""
-    return {
-        "uid": random_id(rng, 22),
-        source_uid_key: source["uid"],
-        "catalog_object_id": source["catalog_object_id"],
-        "catalog_version": source["catalog_version"],
-        "name": source["name"],
-        "type": source["type"],
-        "percentage": source["percentage"],
-        "applied_money": money(applied),
-        "scope": source["scope"],
-    }
+def _returned(
+    source: dict,
+    source_uid_key: str,
+    return_uids: dict[str, str],
+    lines: list[dict],
+    applied_key: str,
+    uid_key: str,
+) -> dict:
+    """A ``return_taxes`` / ``return_discounts`` entry: the sale's tax or discount, as much as the returned
+    lines carried of it."""
+    applied = sum(
+        entry["applied_money"]["amount"]
+        for line in lines
+        for entry in line.get(applied_key, ())
+        if entry[uid_key] == source["uid"]
+    )
+    returned = {"uid": return_uids[source["uid"]], source_uid_key: source["uid"]}
+    returned.update((key, value) for key, value in source.items() if key not in ("uid", "applied_money"))
+    returned["applied_money"] = money(applied)
+    return {key: returned[key] for key in _RETURNED_ORDER if key in returned}
+
+
+# Field order of OrderReturnTax / OrderReturnDiscount (the JSON reads like Square's).
+_RETURNED_ORDER = ["uid", "source_tax_uid", "source_discount_uid", "catalog_object_id", "catalog_version", "name",
+                   "type", "percentage", "amount_money", "applied_money", "scope"]  # fmt: skip
 
 
 def _refund_json(paid: PaidSale, taken_back: Return) -> dict:
@@ -164,6 +216,7 @@ def _refund_json(paid: PaidSale, taken_back: Return) -> dict:
         "reason": REASON,
         "created_at": format_us(taken_back.at),
         "updated_at": format_us(taken_back.completed),
+        "team_member_id": taken_back.team_member_id,
         "destination_type": payment["source_type"],
     }
 
@@ -225,6 +278,13 @@ def _return_order_record(paid: PaidSale, taken_back: Return, body: dict) -> Reco
 
 
 def _refund_record(paid: PaidSale, taken_back: Return, body: dict) -> Record:
+    facts = RefundFacts(
+        body["payment_id"],
+        taken_back.order_id,
+        body["destination_type"],
+        paid.payment.facts,
+        taken_back.team_member_id,
+    )
     return Record(
         id=taken_back.refund_id,
         location_id=paid.sale.slot.location.id,
@@ -236,6 +296,6 @@ def _refund_record(paid: PaidSale, taken_back: Return, body: dict) -> Record:
         state=body["status"],
         version=None,
         body=orjson.dumps(body),
-        facts=RefundFacts(body["payment_id"], taken_back.order_id, body["destination_type"]),
+        facts=facts,
         total=taken_back.amounts.total,
     )

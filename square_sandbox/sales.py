@@ -12,12 +12,21 @@ import random
 
 import orjson
 
+from square_sandbox.catalog import CatalogDiscount
+from square_sandbox.ids import entity_id, random_id
+from square_sandbox.pricing import LineAmounts, LineChoice, price_lines
 from square_sandbox.records import OrderFacts, Record, VersionTimes
+from square_sandbox.team import Rota
 from square_sandbox.timeutil import US_PER_SECOND, format_us
-from square_sandbox.world import CatalogDiscount, CatalogVariation, Location, World, entity_id, random_id
+from square_sandbox.world import Location, World
 
 CURRENCY = "USD"
 SOURCE_NAME = "Square Point of Sale"  # every sale is rung up at a register
+# Square's tender types and how often customers pay with each (a gift card only when a due card has enough).
+TENDER_SHARES = [("CARD", 0.72), ("CASH", 0.18), ("SQUARE_GIFT_CARD", 0.05), ("OTHER", 0.05)]
+ORDER_DISCOUNT_SHARE = 0.15
+LINE_DISCOUNT_SHARE = 0.06
+MODIFIER_SHARE = 0.3
 
 
 def money(amount: int) -> dict:
@@ -37,13 +46,14 @@ def order_amounts(total: int, tax: int, discount: int, tip: int) -> dict:
 
 @dataclasses.dataclass(slots=True)
 class SaleSlot:
-    """Where and when a sale is rung up; ``uploaded`` is when an offline register sent it (else None)."""
+    """Where, when and by whom a sale is rung up; ``uploaded`` is when an offline register sent it (else None)."""
 
     location: Location
     day: dt.date
     created: int
     register: str
     uploaded: int | None
+    rota: Rota
 
     @property
     def visible_from(self) -> int:
@@ -51,44 +61,15 @@ class SaleSlot:
 
 
 @dataclasses.dataclass(slots=True)
-class LineAmounts:
-    gross: int  # price x quantity
-    discount: int
-    tax: int
-
-    @property
-    def total(self) -> int:
-        return self.gross - self.discount + self.tax
-
-    @staticmethod
-    def sum(lines: list[LineAmounts]) -> LineAmounts:
-        return LineAmounts(
-            sum(line.gross for line in lines),
-            sum(line.discount for line in lines),
-            sum(line.tax for line in lines),
-        )
-
-
-@dataclasses.dataclass(slots=True)
-class Pricing:
-    """What applies to every line of one sale: the location's sales tax and at most one percentage discount."""
-
+class Basket:
     tax_rate: float
     tax_uid: str
-    discount: CatalogDiscount | None
-    discount_uid: str | None
-
-    def price(self, unit_price: int, quantity: int) -> LineAmounts:
-        gross = unit_price * quantity
-        discount = round(gross * float(self.discount.percentage) / 100.0) if self.discount else 0
-        return LineAmounts(gross, discount, round((gross - discount) * self.tax_rate))
-
-
-@dataclasses.dataclass(slots=True)
-class Basket:
-    pricing: Pricing
-    line_items: list[dict]  # the order's line_items JSON
-    lines: list[LineAmounts]  # their amounts, in the same order
+    order_discount: CatalogDiscount | None
+    order_discount_uid: str | None
+    line_discount_uid: str | None  # set when a line carries the line-item discount
+    choices: list[LineChoice]
+    lines: list[LineAmounts]  # in the same order
+    line_items: list[dict]  # the order's line_items JSON, in the same order
     totals: LineAmounts
 
 
@@ -97,10 +78,11 @@ class Checkout:
     """How the sale ends at the till."""
 
     canceled: bool
-    is_card: bool
+    tender: str  # the tender the customer offers (a gift card may turn out to be short: then CARD)
     tip: int
     closed: int
     customer_id: str | None
+    team_member_id: str
 
 
 @dataclasses.dataclass(slots=True)
@@ -132,67 +114,103 @@ def ring_up(rng: random.Random, world: World, slot: SaleSlot) -> Sale:
 
 
 def _choose_basket(rng: random.Random, world: World, location: Location) -> Basket:
+    catalog = world.catalog
     tax_uid = random_id(rng, 22)
-    discount = rng.choice(world.discounts) if rng.random() < 0.15 else None
-    discount_uid = random_id(rng, 22) if discount else None
-    pricing = Pricing(float(location.tax_percentage) / 100.0, tax_uid, discount, discount_uid)
+    order_discount = rng.choice(catalog.order_discounts) if rng.random() < ORDER_DISCOUNT_SHARE else None
+    order_discount_uid = random_id(rng, 22) if order_discount else None
     variations = rng.choices(
-        world.variations, world.variation_weights, k=1 + min(int(rng.expovariate(0.7)), 7)
+        catalog.variations, catalog.variation_weights, k=1 + min(int(rng.expovariate(0.7)), 7)
     )
-    line_items, lines = [], []
+    choices = []
     for variation in variations:
         quantity = 1 if rng.random() < 0.8 else rng.randint(2, 4)
-        line_item, amounts = _line_item(rng, world, pricing, variation, quantity)
-        line_items.append(line_item)
-        lines.append(amounts)
-    return Basket(pricing, line_items, lines, LineAmounts.sum(lines))
+        modifiers = []
+        if variation.modifier_lists and rng.random() < MODIFIER_SHARE:
+            modifiers.append(rng.choice(rng.choice(variation.modifier_lists).modifiers))
+        choices.append(LineChoice(variation, quantity, modifiers, rng.random() < LINE_DISCOUNT_SHARE))
+    line_discount_uid = random_id(rng, 22) if any(choice.discounted for choice in choices) else None
+    tax_rate = float(location.tax_percentage) / 100.0
+    lines = price_lines(choices, catalog.line_discount, order_discount, tax_rate)
+    basket = Basket(tax_rate, tax_uid, order_discount, order_discount_uid, line_discount_uid, choices, lines, [],
+                    LineAmounts.sum(lines))  # fmt: skip
+    basket.line_items = [
+        _line_item(rng, world, basket, choice, amounts)
+        for choice, amounts in zip(choices, lines, strict=True)
+    ]
+    return basket
 
 
 def _line_item(
-    rng: random.Random, world: World, pricing: Pricing, variation: CatalogVariation, quantity: int
-) -> tuple[dict, LineAmounts]:
-    amounts = pricing.price(variation.price, quantity)
+    rng: random.Random, world: World, basket: Basket, choice: LineChoice, amounts: LineAmounts
+) -> dict:
+    variation, version = choice.variation, world.catalog_version
     line = {
         "uid": random_id(rng, 22),
         "name": variation.item_name,
-        "quantity": str(quantity),
+        "quantity": str(choice.quantity),
         "catalog_object_id": variation.id,
-        "catalog_version": world.catalog_version,
+        "catalog_version": version,
         "variation_name": variation.name,
         "item_type": "ITEM",
-        "base_price_money": money(variation.price),
-        "variation_total_price_money": money(amounts.gross),
-        "gross_sales_money": money(amounts.gross),
-        "total_tax_money": money(amounts.tax),
-        "total_discount_money": money(amounts.discount),
-        "total_money": money(amounts.total),
-        "total_service_charge_money": money(0),
     }
-    if pricing.tax_rate > 0:
-        line["applied_taxes"] = [
-            {"uid": random_id(rng, 22), "tax_uid": pricing.tax_uid, "applied_money": money(amounts.tax)}
-        ]
-    if pricing.discount:
-        line["applied_discounts"] = [
+    if choice.modifiers:
+        line["modifiers"] = [
             {
                 "uid": random_id(rng, 22),
-                "discount_uid": pricing.discount_uid,
-                "applied_money": money(amounts.discount),
+                "catalog_object_id": modifier.id,
+                "catalog_version": version,
+                "name": modifier.name,
+                "quantity": "1",
+                "base_price_money": money(modifier.price),
+                "total_price_money": money(modifier.price * choice.quantity),
             }
+            for modifier in choice.modifiers
         ]
-    return line, amounts
+    line.update(
+        base_price_money=money(variation.price),
+        variation_total_price_money=money(variation.price * choice.quantity),
+        gross_sales_money=money(amounts.gross),
+        total_tax_money=money(amounts.tax),
+        total_discount_money=money(amounts.discount),
+        total_money=money(amounts.total),
+        total_service_charge_money=money(0),
+    )
+    if basket.tax_rate > 0:
+        line["applied_taxes"] = [
+            {"uid": random_id(rng, 22), "tax_uid": basket.tax_uid, "applied_money": money(amounts.tax)}
+        ]
+    applied = []
+    if choice.discounted:
+        applied.append((basket.line_discount_uid, amounts.line_discount))
+    if basket.order_discount:
+        applied.append((basket.order_discount_uid, amounts.order_discount))
+    if applied:
+        line["applied_discounts"] = [
+            {"uid": random_id(rng, 22), "discount_uid": uid, "applied_money": money(amount)}
+            for uid, amount in applied
+        ]
+    return line
 
 
 def _check_out(rng: random.Random, world: World, slot: SaleSlot, amount: int) -> Checkout:
     canceled = rng.random() < world.config.canceled_share
-    is_card = rng.random() < 0.78
+    tender = _tender(rng.random())
     tip = 0
-    if is_card and not canceled and rng.random() < 0.18:
+    if tender == "CARD" and not canceled and rng.random() < 0.18:
         tip = max(100, round(amount * rng.choice([0.1, 0.15, 0.2]) / 25) * 25)
     closed = slot.created + rng.randrange(20, 240) * US_PER_SECOND
     returning_customer = bool(world.old_customer_ids) and rng.random() < 0.25
     customer_id = rng.choice(world.old_customer_ids) if returning_customer else None
-    return Checkout(canceled, is_card, tip, closed, customer_id)
+    team_member = rng.choice(slot.rota.on_duty(slot.created))
+    return Checkout(canceled, tender, tip, closed, customer_id, team_member.id)
+
+
+def _tender(roll: float) -> str:
+    for tender, share in TENDER_SHARES:
+        if roll < share:
+            return tender
+        roll -= share
+    return "CARD"
 
 
 # -- the order Square records ------------------------------------------------------------------------------
@@ -221,18 +239,19 @@ def order_json(world: World, sale: Sale) -> dict:
     }
     if sale.checkout.customer_id:
         order["customer_id"] = sale.checkout.customer_id
-    if sale.basket.pricing.tax_rate > 0:
+    if sale.basket.tax_rate > 0:
         order["taxes"] = [_order_tax(world, sale)]
-    if sale.basket.pricing.discount:
-        order["discounts"] = [_order_discount(world, sale, sale.basket.pricing.discount)]
+    discounts = _order_discounts(world, sale)
+    if discounts:
+        order["discounts"] = discounts
     return order
 
 
 def _order_tax(world: World, sale: Sale) -> dict:
     location = sale.slot.location
     return {
-        "uid": sale.basket.pricing.tax_uid,
-        "catalog_object_id": world.taxes[location.id],
+        "uid": sale.basket.tax_uid,
+        "catalog_object_id": world.catalog.taxes[location.id],
         "catalog_version": world.catalog_version,
         "name": "Sales Tax",
         "type": "ADDITIVE",
@@ -242,17 +261,39 @@ def _order_tax(world: World, sale: Sale) -> dict:
     }
 
 
-def _order_discount(world: World, sale: Sale, discount: CatalogDiscount) -> dict:
-    return {
-        "uid": sale.basket.pricing.discount_uid,
+def _order_discounts(world: World, sale: Sale) -> list[dict]:
+    """The order's ``discounts``: the line-item discount (if a line has it), then the order-level one."""
+    basket, discounts = sale.basket, []
+    if basket.line_discount_uid:
+        discount = world.catalog.line_discount
+        discounts.append(
+            discount_json(world, discount, basket.line_discount_uid, basket.totals.line_discount)
+        )
+    if basket.order_discount and basket.order_discount_uid:
+        discounts.append(
+            discount_json(
+                world, basket.order_discount, basket.order_discount_uid, basket.totals.order_discount
+            )
+        )
+    return discounts
+
+
+def discount_json(world: World, discount: CatalogDiscount, uid: str, applied: int) -> dict:
+    """An ``OrderLineItemDiscount`` (also the base of a return order's ``OrderReturnDiscount``)."""
+    entry = {
+        "uid": uid,
         "catalog_object_id": discount.id,
         "catalog_version": world.catalog_version,
         "name": discount.name,
-        "type": "FIXED_PERCENTAGE",
-        "percentage": discount.percentage,
-        "applied_money": money(sale.basket.totals.discount),
-        "scope": "LINE_ITEM",
+        "type": discount.discount_type,
     }
+    if discount.percentage is not None:
+        entry["percentage"] = discount.percentage
+    if discount.amount is not None:
+        entry["amount_money"] = money(discount.amount)
+    entry["applied_money"] = money(applied)
+    entry["scope"] = discount.scope
+    return entry
 
 
 def sale_facts(sale: Sale) -> OrderFacts:

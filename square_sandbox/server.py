@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import http.server
 import ipaddress
 import socket
@@ -15,8 +16,13 @@ from square_sandbox.api import Endpoint, SquareEndpoints
 from square_sandbox.clock import Clock
 from square_sandbox.errors import SquareError, bad_request, not_found, unauthorized
 from square_sandbox.faults import Faults, FaultSettings
+from square_sandbox.money_api import MoneyEndpoints
+from square_sandbox.operations_truth import OperationsTruth
 from square_sandbox.params import QueryParams, business_day, json_object, location_param, parse_query, single
+from square_sandbox.reporting.endpoints import ReportingEndpoints
+from square_sandbox.routes import Routes
 from square_sandbox.store import Store
+from square_sandbox.store_api import StoreEndpoints
 from square_sandbox.timeutil import InvalidTime, format_us, parse_rfc3339
 from square_sandbox.truth import location_day_summary, truth_row
 from square_sandbox.world import World
@@ -27,13 +33,22 @@ TRUTH_KINDS = {"orders": "order", "payments": "payment", "refunds": "refund"}
 class Sandbox:
     """Everything a request needs; one per server process."""
 
-    def __init__(self, world: World, clock: Clock, faults: Faults, token: str) -> None:
+    def __init__(
+        self, world: World, clock: Clock, faults: Faults, token: str, reporting_lag_seconds: int = 0
+    ) -> None:
         self.world = world
         self.clock = clock
         self.faults = faults
         self.token = token
         self.store = Store(world)
         self.api = SquareEndpoints(world, self.store, clock)
+        self.store_operations = StoreEndpoints(world, self.store, clock)
+        self.money = MoneyEndpoints(world, self.store, clock, self.store.generator)
+        self.reporting = ReportingEndpoints(world, self.store, clock, reporting_lag_seconds)
+        self.routes = Routes(
+            {**self.api.routes, **self.store_operations.routes, **self.money.routes, **self.reporting.routes}
+        )
+        self.truths = OperationsTruth(world, self.store_operations, self.money)
 
     # -- admin ---------------------------------------------------------------------------------------------
 
@@ -42,8 +57,12 @@ class Sandbox:
             return 200, self._clock(method, body)
         if path == "/_sandbox/faults":
             return 200, self._faults(method, body)
+        if path == "/_sandbox/reporting":
+            return 200, self._reporting(method, body)
         if path == "/_sandbox/ground-truth" and method == "GET":
             return 200, self._ground_truth(query)
+        if path.startswith("/_sandbox/ground-truth/") and method == "GET":
+            return 200, self._operations_truth(path.rsplit("/", 1)[-1], query)
         if path.startswith("/_sandbox/truth/") and method == "GET":
             return 200, self._truth(path, query)
         raise not_found(f"Unknown admin endpoint {method} {path}.")
@@ -75,6 +94,14 @@ class Sandbox:
                 raise bad_request("INVALID_VALUE", str(error)) from None
         return orjson.dumps(self.faults.settings.as_dict())
 
+    def _reporting(self, method: str, body: bytes) -> bytes:
+        if method == "POST":
+            try:
+                self.reporting.configure(json_object(body, "body"))
+            except (TypeError, ValueError) as error:
+                raise bad_request("INVALID_VALUE", str(error)) from None
+        return orjson.dumps(dataclasses.asdict(self.reporting.settings))
+
     def _ground_truth(self, query: QueryParams) -> bytes:
         day = business_day(single(query, "date") or "")
         location_id = single(query, "location_id")
@@ -85,6 +112,15 @@ class Sandbox:
         now = self.clock.now()
         days = [location_day_summary(self.store, location, day, now) for location in locations]
         return orjson.dumps({"as_of": format_us(now), "days": days})
+
+    def _operations_truth(self, kind: str, query: QueryParams) -> bytes:
+        day = business_day(single(query, "date") or "")
+        location_id = single(query, "location_id")
+        locations = (
+            [location_param(self.world, location_id, "location_id")] if location_id else self.world.locations
+        )
+        now = self.clock.now()
+        return orjson.dumps({"as_of": format_us(now), kind: self.truths.rows(kind, locations, day, now)})
 
     def _truth(self, path: str, query: QueryParams) -> bytes:
         plural = path.rsplit("/", 1)[-1]
@@ -135,6 +171,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         path, query = parsed.path.rstrip("/") or "/", parse_query(parsed.query)
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
+        reporting = path.startswith("/reporting/")
         try:
             if path.startswith("/_sandbox/"):
                 if not ipaddress.ip_address(self.client_address[0]).is_loopback:
@@ -143,37 +180,41 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     )
                 self._send(*self.sandbox.admin(method, path, query, body))
                 return
-            endpoint = self._route(method, path)
+            endpoint = self._route(method, path, query)
             if self.headers.get("Authorization", "") != f"Bearer {self.sandbox.token}":
                 raise unauthorized()
             hits = self.sandbox.faults.draw(
                 has_cursor="cursor" in query or (method == "POST" and b'"cursor"' in body)
             )
-            if not self._answered_by_fault(hits):
+            if not self._answered_by_fault(hits, reporting):
                 self._send(200, endpoint(query, body, "invalid_cursor" in hits))
         except SquareError as error:
-            self._send(error.status, error.body())
+            self._send_error(error, reporting)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
         except Exception as error:
             failure = SquareError(
                 500, "API_ERROR", "INTERNAL_SERVER_ERROR", f"Sandbox failure: {type(error).__name__}"
             )
-            self._send(500, failure.body())
+            self._send_error(failure, reporting)
             raise
 
-    def _route(self, method: str, path: str) -> Endpoint:
-        routes = self.sandbox.api.routes
-        endpoint = routes.get((method, path))
+    def _send_error(self, error: SquareError, reporting: bool, headers: dict[str, str] | None = None) -> None:
+        """Square's error body, or the Reporting API's ``{"error": ...}`` on its paths."""
+        self._send(error.status, error.reporting_body() if reporting else error.body(), headers)
+
+    def _route(self, method: str, path: str, query: QueryParams) -> Endpoint:
+        """The endpoint for ``method path``; path parameters ({shift_id}, ...) join ``query``."""
+        endpoint, methods = self.sandbox.routes.match(method, path, query)
         if endpoint is not None:
             return endpoint
-        if any(route_path == path for _, route_path in routes):
+        if methods:
             raise SquareError(
                 405, "INVALID_REQUEST_ERROR", "METHOD_NOT_ALLOWED", f"{method} is not allowed on {path}."
             )
         raise not_found(f"Unknown endpoint {method} {path}.")
 
-    def _answered_by_fault(self, hits: list[str]) -> bool:
+    def _answered_by_fault(self, hits: list[str], reporting: bool) -> bool:
         """Play the injected faults; True when one of them is the whole answer."""
         settings = self.sandbox.faults.settings
         if "slow" in hits:
@@ -184,7 +225,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return True
         if "rate_limited" in hits:
             error = SquareError(429, "RATE_LIMIT_ERROR", "RATE_LIMITED", "Rate limit exceeded: retry later.")
-            self._send(429, error.body(), {"Retry-After": str(settings.retry_after_seconds)})
+            self._send_error(error, reporting, {"Retry-After": str(settings.retry_after_seconds)})
             return True
         if "server_error" in hits or "permanent_failure" in hits:
             if "permanent_failure" not in hits and self.sandbox.faults.coin():
@@ -193,7 +234,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 )
             else:
                 error = SquareError(500, "API_ERROR", "INTERNAL_SERVER_ERROR", "An internal error occurred.")
-            self._send(error.status, error.body())
+            self._send_error(error, reporting)
             return True
         return False
 

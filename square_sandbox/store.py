@@ -10,38 +10,14 @@ import gc
 import threading
 from collections.abc import Callable, Iterable
 
+from square_sandbox.cache import BoundedCache
 from square_sandbox.days import LATE_HORIZON_US, MAIN_MARGIN_US, DayData, DayGenerator
+from square_sandbox.ids import id_origin
 from square_sandbox.records import Record
 from square_sandbox.timeutil import EARLIEST_US, LATEST_US, US_PER_DAY
-from square_sandbox.world import Location, World, id_origin
+from square_sandbox.world import Location, World
 
 ALL_TIME = (EARLIEST_US, LATEST_US)
-
-
-class BoundedCache:
-    """A small thread-safe LRU: memory stays flat however long the history is."""
-
-    def __init__(self, capacity: int) -> None:
-        self.capacity = capacity
-        self._items: collections.OrderedDict = collections.OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key, value) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.capacity:
-                self._items.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._items)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -13,6 +13,9 @@ from square_sandbox.store import Store
 from square_sandbox.timeutil import format_us
 from square_sandbox.world import Location
 
+# The Sales Summary's rows of what was collected, by the payments' tender type (net of refunds to it).
+TENDER_KEYS = {"CARD": "card", "CASH": "cash", "SQUARE_GIFT_CARD": "gift_card", "OTHER": "other"}
+
 
 def location_day_summary(store: Store, location: Location, day: dt.date, now: int) -> dict:
     start, end = location.day_bounds(day)
@@ -28,8 +31,16 @@ def location_day_summary(store: Store, location: Location, day: dt.date, now: in
     discounts = sum(sale.discount for sale in sales) - sum(ret.discount for ret in returns)
     tax = sum(sale.tax for sale in sales) - sum(ret.tax for ret in returns)
     tips = sum(sale.tip for sale in sales)
-    refunded = sum(r.total for r in refunds if r.state == "COMPLETED")
-    collected = sum(p.total for p in payments if p.state == "COMPLETED") - refunded
+    completed_payments = [p for p in payments if p.state == "COMPLETED"]
+    completed_refunds = [r for r in refunds if r.state == "COMPLETED"]
+    refunded = sum(r.total for r in completed_refunds)
+    collected = sum(p.total for p in completed_payments) - refunded
+    by_tender = dict.fromkeys(TENDER_KEYS.values(), 0)
+    for payment in completed_payments:
+        by_tender[TENDER_KEYS[payment.facts.tender]] += payment.total
+    for refund in completed_refunds:
+        by_tender[TENDER_KEYS[refund.facts.payment.tender]] -= refund.total
+    fees = sum(payment.facts.fee for payment in completed_payments)
     net_sales = gross - returned_gross - discounts
     return {
         "location_id": location.id,
@@ -43,6 +54,9 @@ def location_day_summary(store: Store, location: Location, day: dt.date, now: in
         "tips": tips,
         "total_collected": collected,
         "refunds": refunded,
+        **by_tender,
+        "fees": fees,
+        "net_total": collected - fees,
         "currency": CURRENCY,
     }
 

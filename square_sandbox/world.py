@@ -5,13 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import random
-import string
 from zoneinfo import ZoneInfo
 
-from square_sandbox.timeutil import US_PER_DAY, format_us, to_us
-
-_ALPHABET = string.digits + string.ascii_uppercase + string.ascii_lowercase
-EPOCH_DAY = dt.date(2000, 1, 1)
+from square_sandbox.catalog import Catalog
+from square_sandbox.ids import random_id, rng_for
+from square_sandbox.team import Rota, TeamMember, build_team, rota
+from square_sandbox.timeutil import US_PER_DAY, US_PER_SECOND, format_us, to_us
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,48 +35,6 @@ class SandboxConfig:
             raise ValueError("--offline-share must be between 0 and 1")
         if self.day_cache_size < 1 or self.late_cache_size < 1:
             raise ValueError("cache sizes must be at least 1")
-
-
-def rng_for(*parts: object) -> random.Random:
-    """A generator that depends only on ``parts`` (string seeds are hashed with SHA-512: stable across runs)."""
-    return random.Random(":".join(str(part) for part in parts))
-
-
-def random_id(rng: random.Random, length: int) -> str:
-    return "".join(rng.choices(_ALPHABET, k=length))
-
-
-def _catalog_id(rng: random.Random) -> str:
-    return random_id(rng, 24).upper()
-
-
-def encode(number: int, width: int) -> str:
-    chars = []
-    for _ in range(width):
-        number, digit = divmod(number, 62)
-        chars.append(_ALPHABET[digit])
-    if number:
-        raise ValueError("number too large to encode")
-    return "".join(reversed(chars))
-
-
-def decode(text: str) -> int:
-    number = 0
-    for char in text:
-        number = number * 62 + _ALPHABET.index(char)
-    return number
-
-
-def entity_id(rng: random.Random, location_index: int, day: dt.date, length: int = 27) -> str:
-    """A Square-looking id whose last four characters name its location-day (so it can be found again)."""
-    return random_id(rng, length - 4) + _ALPHABET[location_index] + encode((day - EPOCH_DAY).days, 3)
-
-
-def id_origin(entity: str) -> tuple[int, dt.date] | None:
-    try:
-        return _ALPHABET.index(entity[-4]), EPOCH_DAY + dt.timedelta(days=decode(entity[-3:]))
-    except (ValueError, IndexError):
-        return None
 
 
 # City, state, time zone, sales tax percentage (typical combined rates).
@@ -123,34 +80,14 @@ class Location:
     def local_date(self, us: int) -> dt.date:
         return dt.datetime.fromtimestamp(us / 1_000_000, self.zone).date()
 
-
-@dataclasses.dataclass(frozen=True)
-class CatalogVariation:
-    id: str
-    item_id: str
-    item_name: str
-    name: str
-    price: int
-    category_id: str
+    def business_midnight(self, day: dt.date) -> int:
+        """Local midnight by the noon offset: business hours never cross a DST switch (at 2:00)."""
+        offset = self.zone.utcoffset(dt.datetime.combine(day, dt.time(12)))
+        return (
+            to_us(dt.datetime.combine(day, dt.time(), dt.UTC)) - int(offset.total_seconds()) * US_PER_SECOND
+        )
 
 
-@dataclasses.dataclass(frozen=True)
-class CatalogDiscount:
-    id: str
-    name: str
-    percentage: str
-
-
-ITEMS = {
-    "Apparel": [("T-Shirt", 1800), ("Hoodie", 4800), ("Cap", 2200), ("Socks", 900), ("Jacket", 8900)],
-    "Home": [("Candle", 1600), ("Mug", 1400), ("Throw Pillow", 3200), ("Picture Frame", 2400)],
-    "Books": [("Paperback", 1500), ("Hardcover", 2800), ("Notebook", 800), ("Planner", 2100)],
-    "Snacks": [("Granola Bar", 250), ("Trail Mix", 650), ("Chocolate", 450), ("Sparkling Water", 300)],
-    "Beauty": [("Lip Balm", 500), ("Hand Cream", 1200), ("Soap Bar", 700), ("Shampoo", 1500)],
-    "Toys": [("Puzzle", 2500), ("Plush Bear", 1900), ("Card Game", 1300), ("Kite", 2700)],
-}
-SIZES = [("Small", 0.9), ("Regular", 1.0), ("Large", 1.25)]
-DISCOUNTS = [("Member 10%", "10"), ("Staff 20%", "20"), ("Seasonal Promo 15%", "15")]
 FIRST_NAMES = [
     "Ana",
     "Ben",
@@ -182,11 +119,21 @@ class World:
         self.catalog_updated_at = catalog_time
         self.locations = [self._location(rng, index) for index in range(config.locations)]
         self.locations_by_id = {location.id: location for location in self.locations}
-        self.catalog_objects: list[dict] = []
-        self.variations: list[CatalogVariation] = []
-        self.discounts: list[CatalogDiscount] = []
-        self.taxes: dict[str, str] = {}  # location id -> tax catalog id
-        self._build_catalog(rng)
+        tax_names = {
+            location.id: (
+                f"Sales Tax {location.body['address']['administrative_district_level_1']}",
+                location.tax_percentage,
+            )
+            for location in self.locations
+        }
+        self.catalog = Catalog(
+            rng, config.seed, tax_names, {"updated_at": catalog_time, "version": self.catalog_version}
+        )
+        start_us = to_us(dt.datetime.combine(config.start_date, dt.time(), dt.UTC))
+        self.team: dict[str, list[TeamMember]] = build_team(
+            config.seed, [location.id for location in self.locations], start_us
+        )
+        self.team_members = {member.id: member for members in self.team.values() for member in members}
         self.customers = self._build_customers()
         self.old_customer_ids = [c["id"] for c in self.customers if c["created_at"] < self._start_iso()]
 
@@ -196,6 +143,12 @@ class World:
     @property
     def main_location(self) -> Location:
         return self.locations[0]
+
+    def rota(self, location: Location, day: dt.date) -> Rota:
+        """Who works when at ``location`` on ``day``."""
+        return rota(
+            self.config.seed, location.index, day, location.business_midnight(day), self.team[location.id]
+        )
 
     def _location(self, rng: random.Random, index: int) -> Location:
         city, state, timezone, tax = CITIES[index % len(CITIES)]
@@ -228,118 +181,6 @@ class World:
         }
         registers = tuple(f"{location_id}-REG{n + 1}" for n in range(2 + rng.randrange(3)))
         return Location(index, location_id, name, timezone, tax, "", registers, body)
-
-    def _catalog_object(self, object_type: str, object_id: str, data_key: str, data: dict, **extra) -> dict:
-        return {
-            "type": object_type,
-            "id": object_id,
-            "updated_at": self.catalog_updated_at,
-            "version": self.catalog_version,
-            "is_deleted": False,
-            "present_at_all_locations": True,
-            **extra,
-            data_key: data,
-        }
-
-    def _build_catalog(self, rng: random.Random) -> None:
-        for location in self.locations:
-            tax = self._tax(rng, location)
-            self.taxes[location.id] = tax["id"]
-            self.catalog_objects.append(tax)
-        for name, percentage in DISCOUNTS:
-            discount = self._catalog_object(
-                "DISCOUNT",
-                _catalog_id(rng),
-                "discount_data",
-                {
-                    "name": name,
-                    "discount_type": "FIXED_PERCENTAGE",
-                    "percentage": percentage,
-                    "pin_required": False,
-                },
-            )
-            self.discounts.append(CatalogDiscount(discount["id"], name, percentage))
-            self.catalog_objects.append(discount)
-        for category_name, items in ITEMS.items():
-            category = self._catalog_object(
-                "CATEGORY",
-                _catalog_id(rng),
-                "category_data",
-                {"name": category_name, "category_type": "REGULAR_CATEGORY"},
-            )
-            self.catalog_objects.append(category)
-            for item_name, base_price in items:
-                self.catalog_objects.append(self._item(rng, category, category_name, item_name, base_price))
-        # Popular items sell more: a fixed weight per variation.
-        self.variation_weights = [1.0 / (1 + (index % 7)) for index in range(len(self.variations))]
-
-    def _tax(self, rng: random.Random, location: Location) -> dict:
-        return self._catalog_object(
-            "TAX",
-            _catalog_id(rng),
-            "tax_data",
-            {
-                "name": f"Sales Tax {location.body['address']['administrative_district_level_1']}",
-                "calculation_phase": "TAX_SUBTOTAL_PHASE",
-                "inclusion_type": "ADDITIVE",
-                "percentage": location.tax_percentage,
-                "applies_to_custom_amounts": True,
-                "enabled": True,
-            },
-            present_at_all_locations=False,
-            present_at_location_ids=[location.id],
-        )
-
-    def _item(
-        self, rng: random.Random, category: dict, category_name: str, item_name: str, base_price: int
-    ) -> dict:
-        """An item with its variations (some come in three sizes); the variations join ``self.variations``."""
-        item_id = _catalog_id(rng)
-        variations = []
-        sizes = SIZES if rng.random() < 0.4 else SIZES[1:2]
-        for ordinal, (size, factor) in enumerate(sizes):
-            price = round(base_price * factor / 50.0) * 50 - 1 if base_price >= 500 else base_price
-            variation = self._catalog_object(
-                "ITEM_VARIATION",
-                _catalog_id(rng),
-                "item_variation_data",
-                {
-                    "item_id": item_id,
-                    "name": size,
-                    "sku": f"{category_name[:3].upper()}-{rng.randrange(10000, 99999)}",
-                    "ordinal": ordinal,
-                    "pricing_type": "FIXED_PRICING",
-                    "price_money": {"amount": price, "currency": "USD"},
-                    "sellable": True,
-                    "stockable": True,
-                },
-            )
-            variations.append(variation)
-            self.variations.append(
-                CatalogVariation(variation["id"], item_id, item_name, size, price, category["id"])
-            )
-        item_data = {
-            "name": item_name,
-            "is_taxable": True,
-            "tax_ids": list(self.taxes.values()),
-            "variations": variations,
-            "product_type": "REGULAR",
-            "categories": [{"id": category["id"]}],
-            "reporting_category": {"id": category["id"]},
-        }
-        return self._catalog_object("ITEM", item_id, "item_data", item_data)
-
-    def catalog_listing(self, types: set[str] | None) -> list[dict]:
-        """Objects in ListCatalog order; variations appear on their own only when asked for by type."""
-        top_level = {"ITEM", "CATEGORY", "TAX", "DISCOUNT"}
-        wanted = types or top_level
-        objects = []
-        for obj in self.catalog_objects:
-            if obj["type"] in wanted:
-                objects.append(obj)
-            if obj["type"] == "ITEM" and "ITEM_VARIATION" in wanted:
-                objects.extend(obj["item_data"]["variations"])
-        return objects
 
     def _build_customers(self) -> list[dict]:
         rng = rng_for(self.config.seed, "customers")

@@ -96,7 +96,15 @@ def test_snapshots_hold_every_location_catalog_object_and_customer(tmp_path, hea
             LOCATIONS: {o["id"] for o in api.list_locations()},
             CATALOG: {
                 o["id"]
-                for kind in ("ITEM", "ITEM_VARIATION", "CATEGORY", "TAX", "DISCOUNT")
+                for kind in (
+                    "ITEM",
+                    "ITEM_VARIATION",
+                    "CATEGORY",
+                    "TAX",
+                    "DISCOUNT",
+                    "MODIFIER_LIST",
+                    "MODIFIER",
+                )
                 for page in api.list_objects("v2/catalog/list", {"types": kind}, "objects")
                 for o in page
             },

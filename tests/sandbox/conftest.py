@@ -25,6 +25,7 @@ def square() -> SandboxHandle:
 def api(square: SandboxHandle) -> httpx.Client:
     """A plain HTTP client speaking to the sandbox as Square, authenticated."""
     square.set_faults()
+    square.set_reporting()
     square.set_clock(NOW)
     with httpx.Client(
         base_url=square.base_url, headers={"Authorization": f"Bearer {square.token}"}, timeout=60

@@ -25,6 +25,36 @@ ENDPOINTS = {
     ("GET", "/v2/catalog/list"): "list_catalog_response.ListCatalogResponse",
     ("GET", "/v2/customers"): "list_customers_response.ListCustomersResponse",
     ("POST", "/v2/customers/search"): "search_customers_response.SearchCustomersResponse",
+    (
+        "POST",
+        "/v2/inventory/counts/batch-retrieve",
+    ): "batch_get_inventory_counts_response.BatchGetInventoryCountsResponse",
+    (
+        "POST",
+        "/v2/inventory/changes/batch-retrieve",
+    ): "batch_get_inventory_changes_response.BatchGetInventoryChangesResponse",
+    ("POST", "/v2/team-members/search"): "search_team_members_response.SearchTeamMembersResponse",
+    ("POST", "/v2/labor/timecards/search"): "search_timecards_response.SearchTimecardsResponse",
+    ("GET", "/v2/cash-drawers/shifts"): "list_cash_drawer_shifts_response.ListCashDrawerShiftsResponse",
+    (
+        "GET",
+        "/v2/cash-drawers/shifts/{shift_id}",
+    ): "get_cash_drawer_shift_response.GetCashDrawerShiftResponse",
+    (
+        "GET",
+        "/v2/cash-drawers/shifts/{shift_id}/events",
+    ): "list_cash_drawer_shift_events_response.ListCashDrawerShiftEventsResponse",
+    ("GET", "/v2/payouts"): "list_payouts_response.ListPayoutsResponse",
+    (
+        "GET",
+        "/v2/payouts/{payout_id}/payout-entries",
+    ): "list_payout_entries_response.ListPayoutEntriesResponse",
+    ("GET", "/v2/disputes"): "list_disputes_response.ListDisputesResponse",
+    ("GET", "/v2/gift-cards"): "list_gift_cards_response.ListGiftCardsResponse",
+    ("GET", "/v2/gift-cards/activities"): "list_gift_card_activities_response.ListGiftCardActivitiesResponse",
+    ("POST", "/v2/loyalty/accounts/search"): "search_loyalty_accounts_response.SearchLoyaltyAccountsResponse",
+    ("POST", "/v2/loyalty/events/search"): "search_loyalty_events_response.SearchLoyaltyEventsResponse",
+    ("POST", "/v2/invoices/search"): "search_invoices_response.SearchInvoicesResponse",
 }
 
 
@@ -121,3 +151,37 @@ def local_day_range(timezone: str, day: dt.date) -> tuple[str, str]:
 
 def _iso(value: dt.datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _extras(model: object, path: str) -> list[str]:
+    """Fields of ``model`` (and the models inside it) that its SDK type does not declare."""
+    import pydantic
+
+    if isinstance(model, pydantic.BaseModel):
+        found = [f"{path}.{name}" for name in (model.model_extra or {})]
+        for name in type(model).model_fields:
+            found += _extras(getattr(model, name), f"{path}.{name}")
+        return found
+    if isinstance(model, list | tuple):
+        return [extra for index, item in enumerate(model) for extra in _extras(item, f"{path}[{index}]")]
+    if isinstance(model, dict):
+        return [extra for key, item in model.items() for extra in _extras(item, f"{path}.{key}")]
+    return []
+
+
+def assert_reporting_response(type_name: str, body: dict) -> object:
+    """A Reporting API answer (not in api.json): it parses with the SDK's type, with no field the type lacks.
+
+    ``type_name`` is ``metadata_response.MetadataResponse`` or ``load_response.LoadResponse``; a load answer's
+    echoed ``query`` must also be a valid SDK ``Query``.
+    """
+    module_name, class_name = type_name.split(".")
+    sdk_type = getattr(importlib.import_module(f"square.types.{module_name}"), class_name)
+    parsed = sdk_type.model_validate(body)
+    extras = _extras(parsed, class_name)
+    if class_name == "LoadResponse":
+        from square.types.query import Query
+
+        extras += _extras(Query.model_validate(body["query"]), "LoadResponse.query")
+    assert not extras, f"fields the SDK's types do not declare: {extras}"
+    return parsed

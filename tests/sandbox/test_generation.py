@@ -7,6 +7,7 @@ import hashlib
 
 import orjson
 
+from square_sandbox.days import KINDS
 from square_sandbox.store import Store
 from square_sandbox.timeutil import to_us
 from square_sandbox.truth import location_day_summary
@@ -14,9 +15,8 @@ from square_sandbox.world import SandboxConfig, World
 
 
 def _store(seed: int, **overrides) -> Store:
-    config = SandboxConfig(
-        seed=seed, locations=2, orders_per_day=25, start_date=dt.date(2026, 1, 1), **overrides
-    )
+    options = {"locations": 2, "orders_per_day": 25, "start_date": dt.date(2026, 1, 1), **overrides}
+    config = SandboxConfig(seed=seed, **options)
     return Store(World(config))
 
 
@@ -73,9 +73,102 @@ def test_generated_data_is_pinned():
     for location in store.world.locations:
         for day in (dt.date(2026, 10, 3), dt.date(2026, 10, 4)):
             data = store.day(location, day)
-            for record in (
-                r for segment in (data.main, data.late) for kind in segment.values() for r in kind
-            ):
+            for record in (r for segment in (data.main, data.late) for kind in KINDS for r in segment[kind]):
                 digest.update(b"%d %d " % (record.visible_from, record.visible_until) + record.body)
             digest.update(orjson.dumps(location_day_summary(store, location, day, now)))
-    assert digest.hexdigest() == "efcf5f31d3f380c14ed9d1c91339fc1d45b57bd14006ae8459dc31dd38742e08"
+    assert digest.hexdigest() == "f1ee71d4cdc9c325fdd6a44a781193a12dc94cdc6f44a0a48ed4e53fe7e1f947"
+
+
+def _money(entry: dict, key: str) -> int:
+    return entry[key]["amount"] if key in entry else 0
+
+
+def _check_sale(order: dict) -> None:
+    lines = order["line_items"]
+    for line in lines:
+        quantity = int(line["quantity"])
+        modifiers = sum(_money(m, "base_price_money") for m in line.get("modifiers", []))
+        assert _money(line, "gross_sales_money") == (_money(line, "base_price_money") + modifiers) * quantity
+        assert _money(line, "variation_total_price_money") == _money(line, "base_price_money") * quantity
+        for modifier in line.get("modifiers", []):
+            assert _money(modifier, "total_price_money") == _money(modifier, "base_price_money") * quantity
+        assert _money(line, "total_money") == (
+            _money(line, "gross_sales_money")
+            - _money(line, "total_discount_money")
+            + _money(line, "total_tax_money")
+        )
+        assert _money(line, "total_discount_money") == sum(
+            _money(a, "applied_money") for a in line.get("applied_discounts", [])
+        )
+        assert _money(line, "total_tax_money") == sum(
+            _money(a, "applied_money") for a in line.get("applied_taxes", [])
+        )
+    for key, applied_key, uid_key in (
+        ("discounts", "applied_discounts", "discount_uid"),
+        ("taxes", "applied_taxes", "tax_uid"),
+    ):
+        for entry in order.get(key, []):
+            on_lines = [a for line in lines for a in line.get(applied_key, []) if a[uid_key] == entry["uid"]]
+            assert _money(entry, "applied_money") == sum(_money(a, "applied_money") for a in on_lines)
+    assert _money(order, "total_discount_money") == sum(
+        _money(line, "total_discount_money") for line in lines
+    )
+    assert _money(order, "total_tax_money") == sum(_money(line, "total_tax_money") for line in lines)
+    total = sum(_money(line, "total_money") for line in lines) + _money(order, "total_tip_money")
+    assert _money(order, "total_money") == total
+    for tender in order.get("tenders", []):
+        assert _money(tender, "amount_money") + _money(tender, "tip_money") == total
+    returned = _money(order.get("return_amounts", {}), "total_money")
+    assert _money(order["net_amounts"], "total_money") == total - returned
+
+
+def _check_return(order: dict, refund: dict) -> None:
+    (order_return,) = order["returns"]
+    lines = order_return["return_line_items"]
+    for line in lines:
+        assert _money(line, "total_money") == (
+            _money(line, "gross_return_money")
+            - _money(line, "total_discount_money")
+            + _money(line, "total_tax_money")
+        )
+    for key, applied_key, uid_key in (
+        ("return_discounts", "applied_discounts", "discount_uid"),
+        ("return_taxes", "applied_taxes", "tax_uid"),
+    ):
+        for entry in order_return.get(key, []):
+            on_lines = [a for line in lines for a in line.get(applied_key, []) if a[uid_key] == entry["uid"]]
+            assert _money(entry, "applied_money") == sum(_money(a, "applied_money") for a in on_lines)
+    returned = sum(_money(line, "total_money") for line in lines)
+    assert _money(order["return_amounts"], "total_money") == returned == _money(refund, "amount_money")
+    assert _money(order["net_amounts"], "total_money") == -returned and _money(order, "total_money") == 0
+
+
+def test_amounts_add_up_on_sales_returns_tenders_and_refunds():
+    """Lines, modifiers, discounts, taxes, tenders, net amounts and returns agree to the cent."""
+    store = _store(9, orders_per_day=200, refund_share=0.2)
+    now = to_us(dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
+    orders, refunds, payments = [], {}, {}
+    for location in store.world.locations:
+        for day in (dt.date(2026, 2, 2), dt.date(2026, 2, 3)):
+            data = store.day(location, day)
+            for segment in (data.main, data.late):
+                orders += [
+                    orjson.loads(r.body) for r in segment["order"] if r.visible_from <= now < r.visible_until
+                ]
+                refunds.update((r.facts.order_id, orjson.loads(r.body)) for r in segment["refund"])
+                payments.update((r.id, orjson.loads(r.body)) for r in segment["payment"])
+    sales = [order for order in orders if "returns" not in order]
+    returns = [order for order in orders if "returns" in order]
+    for order in sales:
+        _check_sale(order)
+    for order in returns:
+        _check_return(order, refunds[order["id"]])
+    for payment in payments.values():
+        assert _money(payment, "total_money") == _money(payment, "amount_money") + _money(
+            payment, "tip_money"
+        )
+    assert (
+        len(returns) > 20
+        and any(o.get("discounts") for o in sales)
+        and any("modifiers" in line for o in sales for line in o["line_items"])
+    )

@@ -54,9 +54,20 @@ def _summed_from_api(api: httpx.Client, location: dict, day: dt.date) -> dict:
     def total(lines, field):
         return sum(line[field]["amount"] for line in lines)
 
+    collected = {"card": 0, "cash": 0, "gift_card": 0, "other": 0}
+    for payment in (p for p in payments if p["status"] == "COMPLETED"):
+        collected[_tender_key(payment)] += payment["total_money"]["amount"]
+    paid_with = {payment["id"]: _tender_key(payment) for payment in _all_payments(api, location)}
+    for refund in (r for r in refunds if r["status"] == "COMPLETED"):
+        collected[paid_with[refund["payment_id"]]] -= refund["amount_money"]["amount"]
+    fees = sum(fee["amount_money"]["amount"] for p in payments for fee in p.get("processing_fee", []))
+
     gross, returns = total(sold, "gross_sales_money"), total(returned, "gross_return_money")
     discounts = total(sold, "total_discount_money") - total(returned, "total_discount_money")
     refunded = sum(r["amount_money"]["amount"] for r in refunds if r["status"] == "COMPLETED")
+    total_collected = (
+        sum(p["total_money"]["amount"] for p in payments if p["status"] == "COMPLETED") - refunded
+    )
     return {
         "location_id": location["id"],
         "date": day.isoformat(),
@@ -67,11 +78,25 @@ def _summed_from_api(api: httpx.Client, location: dict, day: dt.date) -> dict:
         "net_sales": gross - returns - discounts,
         "tax": total(sold, "total_tax_money") - total(returned, "total_tax_money"),
         "tips": sum(order["total_tip_money"]["amount"] for order in sales),
-        "total_collected": sum(p["total_money"]["amount"] for p in payments if p["status"] == "COMPLETED")
-        - refunded,
+        "total_collected": total_collected,
         "refunds": refunded,
+        **collected,
+        "fees": fees,
+        "net_total": total_collected - fees,
         "currency": "USD",
     }
+
+
+def _tender_key(payment: dict) -> str:
+    """The Sales Summary row a payment's money is collected in."""
+    if payment["source_type"] == "CARD":
+        return "gift_card" if payment["card_details"]["card"]["card_brand"] == "SQUARE_GIFT_CARD" else "card"
+    return "cash" if payment["source_type"] == "CASH" else "other"
+
+
+def _all_payments(api: httpx.Client, location: dict) -> list[dict]:
+    """Every payment of the location (a refund may return a payment of an earlier day)."""
+    return _pages(api, "GET", "/v2/payments", "payments", {"location_id": location["id"], "limit": 100})
 
 
 def test_ground_truth_matches_the_api_pages(square, api):
@@ -86,10 +111,14 @@ def test_ground_truth_matches_the_api_pages(square, api):
             from_api = _summed_from_api(api, location, day)
             assert by_location[location["id"]] == from_api
             assert from_api["total_collected"] == from_api["net_sales"] + from_api["tax"] + from_api["tips"]
+            tenders = ("card", "cash", "gift_card", "other")
+            assert from_api["total_collected"] == sum(from_api[key] for key in tenders)
             checked.append(from_api)
     assert all(row["order_count"] > 10 and row["gross_sales"] > 0 for row in checked)
     assert any(row["returns"] > 0 and row["refunds"] > 0 for row in checked)
     assert any(row["discounts"] > 0 for row in checked) and any(row["tips"] > 0 for row in checked)
+    assert all(row["card"] > 0 and row["cash"] > 0 and row["fees"] > 0 for row in checked)
+    assert any(row["gift_card"] > 0 for row in checked) and any(row["other"] > 0 for row in checked)
     one = square.ground_truth(dt.date(2026, 10, 14), location_id=locations[1]["id"])["days"]
     assert [row["location_id"] for row in one] == [locations[1]["id"]]
 

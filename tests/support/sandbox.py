@@ -67,6 +67,12 @@ class SandboxHandle:
         """E.g. ``set_faults(rate_limited=0.2, drop_connection=0.1)``; ``set_faults()`` switches them off."""
         return self._call("POST", "/_sandbox/faults", json=rates)
 
+    # -- reporting -------------------------------------------------------------------------------------
+
+    def set_reporting(self, **settings) -> dict:
+        """E.g. ``set_reporting(continue_wait_polls=2, freshness_lag_seconds=3600)``; no arguments: the defaults."""
+        return self._call("POST", "/_sandbox/reporting", json=settings)
+
     # -- truth -----------------------------------------------------------------------------------------
 
     def ground_truth(self, date: dt.date, location_id: str | None = None) -> dict:

@@ -1,0 +1,1 @@
+"""Square's Reporting API (Beta): ``GET /reporting/v1/meta`` and ``POST /reporting/v1/load`` (Cube queries)."""
