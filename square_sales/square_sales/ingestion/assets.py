@@ -1,4 +1,7 @@
-"""Raw Square assets: daily partitions of orders, payments and refunds; snapshots of locations, catalog, customers.
+"""Raw Square assets: daily partitions of what Square filters by time (orders, payments, refunds, inventory
+changes, timecards, cash drawer shifts and their events, payouts and their entries, gift card activities, loyalty
+events); snapshots of the rest (locations, catalog, customers, team members, inventory counts, disputes, gift cards,
+loyalty accounts, invoices).
 
 Materializing a partition pulls everything Square holds for that business day *now* and replaces the partition in
 the lake, so re-running is idempotent and late (offline-mode) uploads are picked up by simply pulling the day again.
@@ -38,11 +41,33 @@ DAILY_DESCRIPTIONS = {
     "payments": "Square payments by business day of created_at, per location, with offline-payment flags and raw "
     "JSON.",
     "refunds": "Square payment refunds by business day of created_at, per location, with raw JSON.",
+    "inventory_changes": "Square inventory changes (physical counts and adjustments: sales, returns, receipts, "
+    "waste) by business day of occurred_at, all locations, as Square has recorded them by now: an offline sale's "
+    "stock movement reaches Square with its upload and lands in the day it happened. One scan per run.",
+    "timecards": "Square timecards (who worked when, breaks, wage) by business day of start_at, all locations.",
+    "cash_drawer_shifts": "Square cash drawer shifts in full (float, cash sales and refunds, paid in/out, "
+    "expected and counted cash) by business day of opened_at, per location.",
+    "cash_drawer_shift_events": "The events of each cash drawer shift (cash payments and refunds, paid in/out, "
+    "no sale), in the partition of the shift's opening day, with the shift and location they belong to.",
+    "payouts": "Square payouts to the bank by business day of created_at, per location.",
+    "payout_entries": "The entries of each payout (charges, fees, refunds), in the partition of the payout's day, "
+    "with the payout's location.",
+    "gift_card_activities": "Square gift card activities (activations, loads, redemptions, refunds) by business "
+    "day of created_at, all locations.",
+    "loyalty_events": "Square loyalty events (points accumulated, adjusted, redeemed) by business day of "
+    "created_at (when Square recorded them), all locations.",
 }
 SNAPSHOT_DESCRIPTIONS = {
     "locations": "All Square locations (complete snapshot each run).",
     "catalog": "The Square catalog: items, variations, categories, taxes, discounts (complete snapshot).",
     "customers": "Square customers (complete snapshot each run).",
+    "team_members": "The seller's team members with their wage settings (complete snapshot).",
+    "inventory_counts": "Current stock (IN_STOCK) per item variation and location (complete snapshot).",
+    "disputes": "Card payment disputes (chargebacks) in every state (complete snapshot: Square lists them without a "
+    "time filter).",
+    "gift_cards": "The seller's gift cards with their current balance (complete snapshot).",
+    "loyalty_accounts": "Loyalty accounts with their point balance (complete snapshot).",
+    "invoices": "Invoices of every location, with their status (complete snapshot).",
 }
 
 
@@ -101,7 +126,7 @@ def _daily_raw_asset(entity_name: str, partitions: DailyPartitionsDefinition) ->
     )
     def _raw_daily(context: AssetExecutionContext, square: SquareClientResource, lake: LakeResource):
         from square_sales.ingestion.layout import ENTITIES
-        from square_sales.ingestion.pull import PullStats, pull_day
+        from square_sales.ingestion.pull import PullStats, pull_days
 
         entity = ENTITIES[entity_name]
         _prepare_lake(context, lake, entity.folder)
@@ -109,16 +134,10 @@ def _daily_raw_asset(entity_name: str, partitions: DailyPartitionsDefinition) ->
         per_day: list[tuple[str, PullStats]] = []
         with square.open(log=context.log) as api:
             location_ids = api.location_ids()
-            for key in context.partition_keys:
-                stats = pull_day(
-                    api,
-                    lake,
-                    entity,
-                    date.fromisoformat(key),
-                    partitions.timezone,
-                    location_ids,
-                    context.run.run_id,
-                )
+            days = [date.fromisoformat(key) for key in context.partition_keys]
+            pulled = pull_days(api, lake, entity, days, partitions.timezone, location_ids, context.run.run_id)
+            for day, stats in pulled:
+                key = day.isoformat()
                 context.log.info(
                     f"{entity_name} {key}: {stats.rows} rows from {stats.pages} pages, "
                     f"{stats.late_uploads} late, {stats.bytes_written} bytes in {stats.seconds:.1f}s"

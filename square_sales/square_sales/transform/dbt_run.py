@@ -77,7 +77,7 @@ def run_dbt_build(
 ) -> Iterator[MaterializeResult | AssetCheckResult]:
     selected, selected_checks = set(context.selected_asset_keys), set(context.selected_asset_check_keys)
     if context.assets_def.partitions_def is not None and context.selected_asset_keys:
-        check_raw_inputs(context, warehouse.lake, full_refresh="--full-refresh" in args)
+        check_raw_inputs(context, warehouse.lake, manifest, full_refresh="--full-refresh" in args)
     held: list[MaterializeResult] = []
     with dbt_environment(warehouse):
         invocation = dbt.cli(
