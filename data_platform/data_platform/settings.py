@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from data_platform.environment import ConfigError, choice, http_url_setting
+from data_platform.environment import ConfigError, choice, http_url_setting, positive_int
 from data_platform.lake_location import AZURE_AUTH_MODES, AZURE_SECRETS, parse_lake_url
 
 __all__ = [
@@ -64,6 +64,12 @@ ENVIRONMENT_DEFAULTS: dict[PlatformEnv, dict[str, str | None]] = {
 }
 
 
+# The warehouse engine's bounds, the same in every environment unless set (README, Configuration).
+DUCKDB_MEMORY_LIMIT_DEFAULT = "2GB"
+DUCKDB_LOCK_WAIT_SECONDS_DEFAULT = 120
+_BYTE_SIZE = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class PlatformSettings:
     env: PlatformEnv
@@ -72,6 +78,9 @@ class PlatformSettings:
     azure_storage_account_name: str | None
     duckdb_path: str
     dagster_ui_base_url: str
+    duckdb_memory_limit: str  # DuckDB spills to duckdb_temp_directory beyond it
+    duckdb_temp_directory: str
+    duckdb_lock_wait_seconds: int  # how long a run waits for a warehouse file someone else holds open
 
     @property
     def azure_secret_variable(self) -> str | None:
@@ -97,6 +106,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> PlatformSettings:
 
     lake_root_url = setting("LAKE_ROOT_URL")
     parse_lake_url(lake_root_url)  # fails early on an unsupported scheme
+    duckdb_path = setting("DUCKDB_PATH")
     return PlatformSettings(
         env=env,
         lake_root_url=lake_root_url,
@@ -104,8 +114,13 @@ def load_settings(environ: Mapping[str, str] | None = None) -> PlatformSettings:
             environ, "AZURE_STORAGE_AUTH", AZURE_AUTH_MODES, setting("AZURE_STORAGE_AUTH")
         ),
         azure_storage_account_name=_account_name(environ),
-        duckdb_path=_duckdb_path(setting("DUCKDB_PATH")),
+        duckdb_path=_duckdb_path(duckdb_path),
         dagster_ui_base_url=http_url_setting(environ, "DAGSTER_UI_BASE_URL", "http://127.0.0.1:3000"),
+        duckdb_memory_limit=_duckdb_memory_limit(environ),
+        duckdb_temp_directory=(environ.get("DUCKDB_TEMP_DIRECTORY") or f"{duckdb_path}.tmp").strip(),
+        duckdb_lock_wait_seconds=positive_int(
+            environ, "DUCKDB_LOCK_WAIT_SECONDS", DUCKDB_LOCK_WAIT_SECONDS_DEFAULT, minimum=0, maximum=3600
+        ),
     )
 
 
@@ -123,6 +138,13 @@ def _duckdb_path(path: str) -> str:
     if Path(path).is_dir():
         raise ConfigError(f"DUCKDB_PATH={path!r} is a folder; expected the path of the warehouse file.")
     return path
+
+
+def _duckdb_memory_limit(environ: Mapping[str, str]) -> str:
+    value = (environ.get("DUCKDB_MEMORY_LIMIT") or DUCKDB_MEMORY_LIMIT_DEFAULT).strip()
+    if not _BYTE_SIZE.match(value):
+        raise ConfigError(f"DUCKDB_MEMORY_LIMIT={value!r} is not a size; expected e.g. 2GB, 1.5GB or 512MB.")
+    return value
 
 
 @functools.cache

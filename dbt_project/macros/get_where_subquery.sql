@@ -1,6 +1,7 @@
 {#- Generic tests (unique, not_null, relationships, ...) of a partitioned run check only what the run read or
-    wrote: the business days of its window on incremental daily models, the raw partitions of its window on the
-    daily staging views (pruned at the files). Elsewhere this is dbt's own behaviour (the `where` config). -#}
+    wrote: the window of an incremental daily model (its `window_column`: business days of the marts, raw
+    partitions of the staging base tables), the raw partitions of its window on the daily staging views.
+    Elsewhere this is dbt's own behaviour (the `where` config). -#}
 {% macro duckdb__get_where_subquery(relation) -%}
     {%- set conditions = [] -%}
     {%- if config.get('where') -%}
@@ -10,7 +11,7 @@
         {%- set attached = graph.nodes.get(model.attached_node) -%}
         {%- if attached and 'daily_partitioned' in attached.tags -%}
             {%- if attached.config.materialized == 'incremental' -%}
-                {%- do conditions.append(tested_window_filter()) -%}
+                {%- do conditions.append(model_window_filter(attached.config.window_column, tested=true)) -%}
             {%- elif var('raw_partition_start') -%}
                 {%- do conditions.append(tested_raw_window_filter()) -%}
             {%- endif -%}

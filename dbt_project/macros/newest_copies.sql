@@ -20,25 +20,62 @@
     and row_number() over (partition by id order by snapshot_at desc, {{ copy_order or newest_copy_order() }}) = 1
 {%- endmacro %}
 
-{#- The body of a base model over a daily raw table (orders, payments, refunds; CONTRACTS §2): one row per id,
-    its newest copy, with the object's JSON kept for the staging model. `id_column` and `json_column` name the
-    id and the JSON after the object (`order_id`, `order_json`). -#}
-{% macro newest_raw_copies(raw_table, id_column, json_column) -%}
-with source as (
-    select * from {{ raw_table }}
+{#- The body of a staging base table over a daily raw table (orders, payments, refunds; CONTRACTS §2): one row
+    per id, its newest copy, with the object parsed into a typed record (macros/square_json.sql) for the staging
+    views. `id_column` and `record_column` name the id and the record after the object (`order_id`,
+    `order_record`); `structure` is the object's shape (macros/square_records.sql). An incremental run reads and
+    replaces only the raw partitions of its window.
+
+    The newest copies are chosen on the narrow key columns alone, then only those rows' JSON is read and parsed:
+    ranking rows together with their JSON would sort (and spill) the whole JSON of the history. A row is named by
+    its file (hashed) and its row number in that file, and must still carry the chosen id. -#}
+{% macro newest_raw_records(raw_table, id_column, record_column, structure) -%}
+with copies as (
+    select
+        id,
+        date,
+        updated_at,
+        version,
+        _ingested_at,
+        hash(filename) as file_hash,
+        file_row_number
+    from {{ raw_table }}
+    where {{ raw_partition_filter('date') }}
+),
+
+newest as (
+    select
+        id,
+        file_hash,
+        file_row_number
+    from copies
+    -- An object lives in one raw partition only (its created_at never changes), so ranking within the partition
+    -- loses nothing.
+    qualify {{ newest_copy_filter(partition_by='date, id') }}
+),
+
+source as (
+    select
+        *,
+        hash(filename) as file_hash,
+        file_row_number
+    from {{ raw_table }}
+    where {{ raw_partition_filter('date') }}
 )
 
 select
-    id as {{ id_column }},
-    location_id,
-    date as raw_partition_date,
-    created_at,
-    updated_at,
-    version,
-    json(raw_json) as {{ json_column }},
-    _ingested_at as ingested_at
+    source.id as {{ id_column }},
+    source.location_id,
+    source.date as raw_partition_date,
+    source.created_at,
+    source.updated_at,
+    source.version,
+    {{ parse_record('source.raw_json', structure) }} as {{ record_column }},
+    source._ingested_at as ingested_at
 from source
--- An object lives in one raw partition only (its created_at never changes), so ranking within the partition
--- loses nothing, and a filter on raw_partition_date still prunes whole files below the view.
-qualify {{ newest_copy_filter(partition_by='date, id') }}
+semi join newest
+    on
+        source.file_hash = newest.file_hash
+        and source.file_row_number = newest.file_row_number
+        and source.id = newest.id
 {%- endmacro %}

@@ -1,9 +1,11 @@
 {#- Partitioned runs pass a window of days (square_sales/transform/partition_window.py). The filters apply only
     to an incremental run of an existing table: a first build or a full refresh reads every day.
 
-    raw_partition_filter: keeps the raw partitions (hive `date=` folders) a run must read. Used in the
-    incremental marts, so DuckDB prunes whole files and an incremental run costs the same on 30 or 365 days.
-    business_date_filter: keeps the local business days the run rebuilds (delete+insert of exactly those). -#}
+    raw_partition_filter: keeps the raw partitions (hive `date=` folders) a run must read. Used in the staging
+    base tables and the incremental marts, so DuckDB prunes whole files and an incremental run costs the same on
+    30 or 365 days.
+    business_date_filter: keeps the local business days the run rebuilds (delete+insert of exactly those).
+    model_window_filter: the one of the two that a model's `window_column` config names. -#}
 
 {% macro raw_partition_filter(column='raw_partition_date') -%}
     {{ window_between(column, 'raw_partition_start', 'raw_partition_end', is_incremental()) }}
@@ -13,14 +15,27 @@
     {{ window_between(column, 'business_date_start', 'business_date_end', is_incremental()) }}
 {%- endmacro %}
 
-{#- The same window for tests: a partitioned run checks the days it wrote, so its cost stays proportional to the
-    window (a full refresh, with no window vars, checks everything). -#}
+{#- The same windows for tests: a partitioned run checks the days it wrote, so its cost stays proportional to
+    the window (a full refresh, with no window vars, checks everything). -#}
 {% macro tested_window_filter(column='business_date') -%}
     {{ window_between(column, 'business_date_start', 'business_date_end') }}
 {%- endmacro %}
 
 {% macro tested_raw_window_filter(column='raw_partition_date') -%}
     {{ window_between(column, 'raw_partition_start', 'raw_partition_end') }}
+{%- endmacro %}
+
+{#- The window of a model replaced by `window_column` (`business_date` or `raw_partition_date`); `tested` gives
+    the tests' version, which applies whenever the vars are set. -#}
+{% macro model_window_filter(window_column, tested=false) -%}
+    {%- if window_column == 'raw_partition_date' -%}
+        {{ tested_raw_window_filter() if tested else raw_partition_filter() }}
+    {%- elif window_column == 'business_date' -%}
+        {{ tested_window_filter() if tested else business_date_filter() }}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error(
+            "window_column must be business_date or raw_partition_date, not " ~ window_column) }}
+    {%- endif -%}
 {%- endmacro %}
 
 {#- `column between <start var> and <end var>` when both vars are set (and `applies`), else `true`. -#}

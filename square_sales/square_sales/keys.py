@@ -7,6 +7,9 @@ from dagster import AssetKey
 OWNER = "team:data-platform"
 RAW_GROUP = "square_raw"
 RAW_KINDS = {"square", "parquet"}
+# The marts published as Delta tables on the lake (square_sales/gold/): what analysts and Power BI read.
+GOLD_GROUP = "square_gold"
+GOLD_PREFIX = "gold"
 
 SALES_DAILY_RAW_ENTITIES = ("orders", "payments", "refunds")
 DAILY_RAW_ENTITIES = (
@@ -40,3 +43,8 @@ def raw_asset_key(entity_name: str) -> AssetKey:
 
 DAILY_RAW_KEYS = [raw_asset_key(name) for name in DAILY_RAW_ENTITIES]
 SNAPSHOT_RAW_KEYS = [raw_asset_key(name) for name in SNAPSHOT_RAW_ENTITIES]
+
+
+def gold_asset_key(model_name: str) -> AssetKey:
+    """``gold/<mart>``: the Delta table of one mart, at ``<lake root>/gold/<mart>/``."""
+    return AssetKey([GOLD_PREFIX, model_name])

@@ -13,6 +13,7 @@ from dagster import AssetSelection, DagsterInstance, Definitions, materialize
 from data_platform.partition_ranges import partition_range_tags
 from data_platform.resources.lake import LakeResource
 from data_platform.resources.warehouse import WarehouseResource
+from square_sales.gold.assets import build_gold_assets
 from square_sales.ingestion.assets import build_daily_raw_assets, build_snapshot_raw_assets
 from square_sales.ingestion.resource import SquareClientResource
 from square_sales.partitions import daily_partitions
@@ -27,7 +28,14 @@ from square_sales.transform.project import build_dbt_resource
 daily_raw_assets = build_daily_raw_assets(daily_partitions())
 snapshot_raw_assets = build_snapshot_raw_assets()
 square_dbt_daily_models, square_dbt_reference_models = build_dbt_assets(daily_partitions())
-ALL_ASSETS = [*daily_raw_assets, *snapshot_raw_assets, square_dbt_daily_models, square_dbt_reference_models]
+square_gold_daily_tables, square_gold_reference_tables = build_gold_assets(daily_partitions())
+WAREHOUSE_ASSETS = [
+    square_dbt_daily_models,
+    square_dbt_reference_models,
+    square_gold_daily_tables,
+    square_gold_reference_tables,
+]
+ALL_ASSETS = [*daily_raw_assets, *snapshot_raw_assets, *WAREHOUSE_ASSETS]
 # The marts built from the daily raw partitions (the reference dims are rebuilt whole on every run anyway).
 MART_TABLES = [
     "fct_orders",
@@ -87,16 +95,14 @@ class Pipeline:
     # -- warehouse ---------------------------------------------------------------------------------------
 
     def build(self, first: dt.date, last: dt.date):
-        """Materialize the dbt models in one run: the reference models, then the daily models for partitions
-        first..last (their single-run backfill policy), as a backfill of that range does."""
-        return self._materialize(
-            AssetSelection.assets(square_dbt_reference_models, square_dbt_daily_models),
-            tags=range_tags(first, last),
-        )
+        """Materialize the dbt models and their gold tables in one run: the reference models, then the daily
+        models for partitions first..last (their single-run backfill policy), as a backfill of that range does,
+        each followed by its gold tables."""
+        return self._materialize(AssetSelection.assets(*WAREHOUSE_ASSETS), tags=range_tags(first, last))
 
     def rebuild_warehouse(self, first: dt.date, last: dt.date) -> None:
         """The rebuild_warehouse job (full refresh from the lake), as `python -m ...rebuild_warehouse` runs it."""
-        rebuild_job = build_rebuild_warehouse_job([square_dbt_daily_models, square_dbt_reference_models])
+        rebuild_job = build_rebuild_warehouse_job(WAREHOUSE_ASSETS)
         job = Definitions(assets=ALL_ASSETS, jobs=[rebuild_job], resources=self.resources()).resolve_job_def(
             REBUILD_WAREHOUSE_JOB
         )

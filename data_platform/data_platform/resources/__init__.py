@@ -27,4 +27,10 @@ def build_lake(settings: PlatformSettings) -> LakeResource:
 
 
 def build_warehouse(settings: PlatformSettings, lake: LakeResource) -> WarehouseResource:
-    return WarehouseResource(database_path=settings.duckdb_path, lake=lake)
+    return WarehouseResource(
+        database_path=settings.duckdb_path,
+        lake=lake,
+        memory_limit=settings.duckdb_memory_limit,
+        temp_directory=settings.duckdb_temp_directory,
+        lock_wait_seconds=settings.duckdb_lock_wait_seconds,
+    )

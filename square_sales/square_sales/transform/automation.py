@@ -19,6 +19,7 @@ from dagster import (
     define_asset_job,
 )
 
+from square_sales.gold.assets import GOLD_DAILY_TABLES, GOLD_REFERENCE_TABLES
 from square_sales.transform.assets import DAILY_MODELS_NAME, REFERENCE_MODELS_NAME
 
 # dagster_home/dagster.yaml and docker/dagster.yaml limit runs with this tag to one at a time.
@@ -27,7 +28,12 @@ REBUILD_WAREHOUSE_JOB = "rebuild_warehouse"
 
 _FULL_REFRESH = {"config": {"full_refresh": True}}
 # Passed explicitly when launching over a partition range: a job's own config applies per single partition key.
-FULL_REFRESH_RUN_CONFIG = {"ops": {DAILY_MODELS_NAME: _FULL_REFRESH, REFERENCE_MODELS_NAME: _FULL_REFRESH}}
+FULL_REFRESH_RUN_CONFIG = {
+    "ops": {
+        name: _FULL_REFRESH
+        for name in (DAILY_MODELS_NAME, REFERENCE_MODELS_NAME, GOLD_DAILY_TABLES, GOLD_REFERENCE_TABLES)
+    }
+}
 
 
 def build_automation_sensor(dbt_assets: Sequence[AssetsDefinition]) -> SensorDefinition:
@@ -37,7 +43,10 @@ def build_automation_sensor(dbt_assets: Sequence[AssetsDefinition]) -> SensorDef
         run_tags=WAREHOUSE_WRITER_TAG,
         default_status=DefaultSensorStatus.RUNNING,
         minimum_interval_seconds=60,
-        description="Brings the dbt models up to date after raw partitions or snapshots are (re)materialized.",
+        description=(
+            "Brings the dbt models and their gold tables up to date after raw partitions or snapshots are "
+            "(re)materialized."
+        ),
     )
 
 
@@ -49,7 +58,8 @@ def build_rebuild_warehouse_job(dbt_assets: Sequence[AssetsDefinition]):
         tags=WAREHOUSE_WRITER_TAG,
         config=FULL_REFRESH_RUN_CONFIG,
         description=(
-            "Rebuild every dbt model from the lake alone (dbt build --full-refresh), no call to Square. Launch it "
-            "over the whole partition range: `python -m square_sales.transform.rebuild_warehouse`."
+            "Rebuild every dbt model from the lake alone (dbt build --full-refresh), no call to Square, and "
+            "republish every gold table whole. Launch it over the whole partition range: "
+            "`python -m square_sales.transform.rebuild_warehouse`."
         ),
     )

@@ -20,7 +20,7 @@ from dagster import (
 from dagster_dbt import DagsterDbtTranslator
 
 from data_platform.redaction import redact
-from data_platform.resources.warehouse import WarehouseResource
+from data_platform.resources.warehouse import WarehouseBusy, WarehouseResource, busy_message, is_lock_conflict
 from data_platform.watchdog import start_watchdog
 from square_sales.transform.environment import dbt_environment
 from square_sales.transform.manifest import UNIQUE_ID_METADATA_KEY, DbtManifest
@@ -79,6 +79,8 @@ def run_dbt_build(
     if context.assets_def.partitions_def is not None and context.selected_asset_keys:
         check_raw_inputs(context, warehouse.lake, manifest, full_refresh="--full-refresh" in args)
     held: list[MaterializeResult] = []
+    # Wait (bounded) for anyone holding the file, so dbt does not start only to fail on DuckDB's lock.
+    warehouse.wait_until_free()
     with dbt_environment(warehouse):
         invocation = dbt.cli(
             selection_args(context, manifest, args),
@@ -99,6 +101,8 @@ def run_dbt_build(
             watchdog.stop()
     yield from _with_previews(context, warehouse, held)
     error = invocation.get_error()
+    if error is not None and is_lock_conflict(error):  # taken between our wait and dbt's connect
+        raise WarehouseBusy(busy_message(warehouse.database_path, str(error))) from error
     if error is not None:
         raise error
 

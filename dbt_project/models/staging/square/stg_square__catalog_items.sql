@@ -14,7 +14,7 @@ parsed as (
     select
         id as catalog_object_id,
         type as object_type,
-        json(raw_json) as object_json,
+        {{ parse_record('raw_json', square_catalog_object()) }} as object_record,
         version as catalog_version,
         updated_at,
         coalesce(is_deleted, false) as is_deleted
@@ -26,22 +26,22 @@ select
     object_type,
     case
         when object_type = 'ITEM' then catalog_object_id
-        else {{ json_text('object_json', 'item_variation_data.item_id') }}
+        else {{ record_text('object_record', 'item_variation_data.item_id') }}
     end as item_id,
     coalesce(
-        {{ json_text('object_json', 'item_data.name') }},
-        {{ json_text('object_json', 'item_variation_data.name') }}
+        {{ record_text('object_record', 'item_data.name') }},
+        {{ record_text('object_record', 'item_variation_data.name') }}
     ) as object_name,
     coalesce(
-        {{ json_text('object_json', 'item_data.reporting_category.id') }},
-        {{ json_text('object_json', 'item_data.categories[0].id') }},
-        {{ json_text('object_json', 'item_data.category_id') }}
+        {{ record_text('object_record', 'item_data.reporting_category.id') }},
+        {{ record_text('object_record', 'item_data.categories[0].id') }},
+        {{ record_text('object_record', 'item_data.category_id') }}
     ) as category_id,
-    {{ json_text('object_json', 'item_variation_data.sku') }} as sku,
-    {{ json_text('object_json', 'item_variation_data.pricing_type') }} as pricing_type,
-    {{ json_text('object_json', 'item_variation_data.price_money.currency') }} as currency,
+    {{ record_text('object_record', 'item_variation_data.sku') }} as sku,
+    {{ record_text('object_record', 'item_variation_data.pricing_type') }} as pricing_type,
+    {{ record_text('object_record', 'item_variation_data.price_money.currency') }} as currency,
     cast(
-        {{ json_text('object_json', 'item_variation_data.price_money.amount') }} as bigint
+        {{ record_text('object_record', 'item_variation_data.price_money.amount') }} as bigint
     ) as price_amount,
     catalog_version,
     is_deleted,

@@ -11,7 +11,7 @@ latest_snapshot as (
 parsed as (
     select
         id as customer_id,
-        json(raw_json) as customer_json,
+        {{ parse_record('raw_json', square_customer()) }} as customer_record,
         created_at,
         updated_at,
         version as customer_version
@@ -20,13 +20,13 @@ parsed as (
 
 select
     customer_id,
-    {{ json_text('customer_json', 'given_name') }} as given_name,
-    {{ json_text('customer_json', 'family_name') }} as family_name,
-    {{ json_text('customer_json', 'company_name') }} as company_name,
-    {{ json_text('customer_json', 'email_address') }} as email_address,
-    {{ json_text('customer_json', 'phone_number') }} as phone_number,
-    {{ json_text('customer_json', 'creation_source') }} as creation_source,
-    {{ json_text('customer_json', 'preferences.email_unsubscribed') }} = 'true' as is_email_unsubscribed,
+    {{ record_text('customer_record', 'given_name') }} as given_name,
+    {{ record_text('customer_record', 'family_name') }} as family_name,
+    {{ record_text('customer_record', 'company_name') }} as company_name,
+    {{ record_text('customer_record', 'email_address') }} as email_address,
+    {{ record_text('customer_record', 'phone_number') }} as phone_number,
+    {{ record_text('customer_record', 'creation_source') }} as creation_source,
+    {{ record_text('customer_record', 'preferences.email_unsubscribed') }} = 'true' as is_email_unsubscribed,
     customer_version,
     created_at,
     updated_at

@@ -11,7 +11,7 @@ latest_snapshot as (
 parsed as (
     select
         id as location_id,
-        json(raw_json) as location_json,
+        {{ parse_record('raw_json', square_location()) }} as location_record,
         created_at,
         snapshot_at
     from latest_snapshot
@@ -19,15 +19,15 @@ parsed as (
 
 select
     location_id,
-    {{ json_text('location_json', 'name') }} as location_name,
-    {{ json_text('location_json', 'business_name') }} as business_name,
-    {{ json_text('location_json', 'timezone') }} as timezone,
-    {{ json_text('location_json', 'currency') }} as currency,
-    {{ json_text('location_json', 'country') }} as country,
-    {{ json_text('location_json', 'status') }} as location_status,
-    {{ json_text('location_json', 'type') }} as location_type,
-    {{ json_text('location_json', 'address.locality') }} as city,
-    {{ json_text('location_json', 'address.administrative_district_level_1') }} as region,
+    {{ record_text('location_record', 'name') }} as location_name,
+    {{ record_text('location_record', 'business_name') }} as business_name,
+    {{ record_text('location_record', 'timezone') }} as timezone,
+    {{ record_text('location_record', 'currency') }} as currency,
+    {{ record_text('location_record', 'country') }} as country,
+    {{ record_text('location_record', 'status') }} as location_status,
+    {{ record_text('location_record', 'type') }} as location_type,
+    {{ record_text('location_record', 'address.locality') }} as city,
+    {{ record_text('location_record', 'address.administrative_district_level_1') }} as region,
     created_at,
     strptime(snapshot_at, '%Y%m%dT%H%M%SZ') as snapshot_at
 from parsed

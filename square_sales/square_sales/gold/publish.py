@@ -1,0 +1,140 @@
+"""Publishing marts from the warehouse to their Delta tables on the lake (run time only: loads pyarrow, delta-rs).
+
+A run of the daily gold tables for partitions S..E publishes the business days its dbt run rebuilt, S-1..E+1
+(``partition_window.py``), in one replace-where commit per table: re-running is idempotent and a late upload's day
+is corrected in place. A table published for the first time, a reference table and a full refresh take the
+whole mart. Rows stream from DuckDB to delta-rs in Arrow batches, so memory does not grow with the mart's size.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import duckdb
+import pyarrow as pa
+from dagster import (
+    AssetCheckResult,
+    AssetExecutionContext,
+    MaterializeResult,
+    MetadataValue,
+    TableColumn,
+    TableSchema,
+)
+
+from data_platform.resources.delta_tables import (
+    DeltaCommit,
+    DeltaLocation,
+    delta_location,
+    open_table,
+    replace_rows,
+    row_count,
+    vacuum,
+)
+from data_platform.resources.warehouse import WarehouseResource
+from square_sales.gold.check import compare_with_mart
+from square_sales.gold.tables import BUSINESS_DATE, BusinessDays, GoldTable
+from square_sales.transform.partition_window import dbt_window_for_partitions
+
+BATCH_ROWS = 100_000
+
+
+class GoldPublishError(RuntimeError):
+    """A mart cannot be published as it is; the message names the mart and what is wrong."""
+
+
+def run_business_days(context: AssetExecutionContext) -> BusinessDays:
+    """The business days a daily run rebuilt: its partitions widened as the dbt run widens them."""
+    window = context.partition_time_window
+    dbt_window = dbt_window_for_partitions(window.start, window.end)
+    return BusinessDays(dbt_window.business_date_start, dbt_window.business_date_end)
+
+
+def publish_gold_tables(
+    context: AssetExecutionContext, warehouse: WarehouseResource, tables: list[GoldTable], full_refresh: bool
+) -> Iterator[MaterializeResult | AssetCheckResult]:
+    days = None if full_refresh or not context.has_partition_key else run_business_days(context)
+    with warehouse.get_connection(read_only=True) as connection:
+        # DuckDB hands timestamps with time zone to Arrow in the session zone; Delta stores them in UTC.
+        connection.sql("set TimeZone = 'UTC'")
+        for table in tables:
+            started = time.monotonic()
+            location = delta_location(warehouse.lake, table.lake_path, name=table.key.to_user_string())
+            published_days, commit = publish_table(connection, location, table, days, full_refresh)
+            check = compare_with_mart(connection, location, commit.version, table, published_days)
+            removed = vacuum(location)
+            context.log.info(
+                f"{table.relation} -> {location.url}: version {commit.version}, {commit.rows_written} rows "
+                f"for {published_days or 'every day'} in {time.monotonic() - started:.1f}s"
+            )
+            yield MaterializeResult(
+                asset_key=table.key, metadata=_metadata(location, commit, published_days, removed)
+            )
+            yield check
+
+
+def publish_table(
+    connection: duckdb.DuckDBPyConnection,
+    location: DeltaLocation,
+    table: GoldTable,
+    days: BusinessDays | None,
+    full_refresh: bool,
+) -> tuple[BusinessDays | None, DeltaCommit]:
+    """Write the mart's rows of ``days`` (every row when None, or when the table does not exist yet) in one
+    commit; returns the days published (None: all) and the commit."""
+    _require_partition_column(connection, table)
+    if days is not None and open_table(location) is None:
+        days = None  # first publish: the whole mart, not only this run's days
+    rows = mart_rows(connection, table, days)
+    commit = replace_rows(
+        location,
+        rows,
+        partition_by=[BUSINESS_DATE] if table.daily else None,
+        replace_where=days.predicate() if days else None,
+        replace_schema=full_refresh,
+    )
+    return days, commit
+
+
+def mart_rows(
+    connection: duckdb.DuckDBPyConnection, table: GoldTable, days: BusinessDays | None
+) -> pa.RecordBatchReader:
+    """The mart's rows (of ``days``), streamed in Arrow batches."""
+    if days is None:
+        return connection.sql(f"select * from {table.relation}").to_arrow_reader(BATCH_ROWS)
+    return connection.sql(
+        f"select * from {table.relation} where {BUSINESS_DATE} between $first and $last",
+        params={"first": days.first, "last": days.last},
+    ).to_arrow_reader(BATCH_ROWS)
+
+
+def _require_partition_column(connection: duckdb.DuckDBPyConnection, table: GoldTable) -> None:
+    if not table.daily:
+        return
+    columns = {row[0] for row in connection.execute(f"describe {table.relation}").fetchall()}
+    if BUSINESS_DATE not in columns:
+        raise GoldPublishError(
+            f"The daily mart {table.relation} has no {BUSINESS_DATE} column: a mart under models/marts/daily/ "
+            f"is published partitioned and replaced by {BUSINESS_DATE}, so it must have one."
+        )
+
+
+def _metadata(
+    location: DeltaLocation, commit: DeltaCommit, days: BusinessDays | None, removed: int
+) -> dict[str, object]:
+    table = open_table(location, commit.version)
+    assert table is not None  # just written
+    columns = [TableColumn(name=f.name, type=str(f.type)) for f in table.schema().fields]
+    metadata: dict[str, object] = {
+        "dagster/row_count": MetadataValue.int(row_count(table)),
+        "dagster/uri": MetadataValue.text(location.url),
+        "dagster/column_schema": MetadataValue.table_schema(TableSchema(columns=columns)),
+        "delta_version": MetadataValue.int(commit.version),
+        "table_url": MetadataValue.text(location.url),
+        "rows_written": MetadataValue.int(commit.rows_written),
+        "business_days_replaced": MetadataValue.text(str(days) if days else "all (whole table)"),
+        "old_files_removed": MetadataValue.int(removed),
+    }
+    if commit.columns_added:
+        metadata["columns_added"] = MetadataValue.text(", ".join(commit.columns_added))
+    return metadata
