@@ -15,6 +15,15 @@
     {{ window_between(column, 'business_date_start', 'business_date_end', is_incremental()) }}
 {%- endmacro %}
 
+{#- Every business day from the window's first on (incremental runs with the vars set), else `true`. -#}
+{% macro business_date_onward_filter(column='business_date') -%}
+    {%- if is_incremental() and var('business_date_start') -%}
+        {{ column }} >= cast('{{ var("business_date_start") }}' as date)
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
 {#- The same windows for tests: a partitioned run checks the days it wrote, so its cost stays proportional to
     the window (a full refresh, with no window vars, checks everything). -#}
 {% macro tested_window_filter(column='business_date') -%}
@@ -26,10 +35,13 @@
 {%- endmacro %}
 
 {#- The window of a model replaced by `window_column` (`business_date` or `raw_partition_date`); `tested` gives
-    the tests' version, which applies whenever the vars are set. -#}
-{% macro model_window_filter(window_column, tested=false) -%}
+    the tests' version, which applies whenever the vars are set; `onward`, every business day from the window's
+    first on (a model that restates later days). -#}
+{% macro model_window_filter(window_column, tested=false, onward=false) -%}
     {%- if window_column == 'raw_partition_date' -%}
         {{ tested_raw_window_filter() if tested else raw_partition_filter() }}
+    {%- elif window_column == 'business_date' and onward and not tested -%}
+        {{ business_date_onward_filter() }}
     {%- elif window_column == 'business_date' -%}
         {{ tested_window_filter() if tested else business_date_filter() }}
     {%- else -%}
