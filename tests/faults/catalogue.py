@@ -367,14 +367,14 @@ SQUARE = [
     _answers(
         "bad-request",
         "square-refused",
-        r"Square POST /v2/orders/search at .* failed: HTTP 400 INVALID_VALUE: limit too high",
+        r"Square orders date=2026-11-12: Square POST /v2/orders/search at .* failed: HTTP 400 INVALID_VALUE: limit too high",
         s.constant({"errors": [{"code": "INVALID_VALUE", "detail": "limit too high"}]}, 400),
         s.pull(ORDERS),
     ),
     _answers(
         "errors-with-200",
         "square-not-a-page",
-        r"Square POST /v2/orders/search answered HTTP 200 with errors: INTERNAL_SERVER_ERROR: try later",
+        r"Square orders date=2026-11-12: Square POST /v2/orders/search answered HTTP 200 with errors: INTERNAL_SERVER_ERROR: try later",
         s.constant({"errors": [{"code": "INTERNAL_SERVER_ERROR", "detail": "try later"}]}),
         s.pull(ORDERS),
     ),
@@ -389,7 +389,7 @@ SQUARE = [
     _answers(
         "payments-page-is-a-list",
         "square-not-a-page",
-        r"Square GET /v2/payments \(location L1\) answered HTTP 200 with a list instead of an object",
+        r"Square payments date=2026-11-12: Square GET /v2/payments \(location L1\) answered HTTP 200 with a list instead of an object",
         s.constant([{"id": "PAY-1"}]),
         s.pull(PAYMENTS),
     ),
@@ -481,7 +481,7 @@ SQUARE = [
     _answers(
         "repeated-cursor-customers",
         "square-endless-paging",
-        r"Square GET /v2/customers " + REPEATED,
+        r"Square customers snapshot_at=20261120T000000Z: Square GET /v2/customers " + REPEATED,
         s.constant({"cursor": "c", "customers": [s._sample("customers")]}),
         s.snapshot(CUSTOMERS),
     ),
@@ -616,7 +616,7 @@ FIELDS = [
     Case(
         "changed-order-without-created-at",
         "unplaceable-change",
-        r"unplaceable changed orders: ORD-",
+        r"1 changed orders without a readable created_at/updated_at cannot be placed on a business day: ORD-",
         s.unplaceable_change,
         kind="flagged",
     ),

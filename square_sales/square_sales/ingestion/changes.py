@@ -1,15 +1,13 @@
 """What changed in Square since a cursor: the business days touched by orders, payments and refunds updated since
 then, and where Square's change history stands now (the cursor of the late-change sensor).
 
-A changed object whose ``updated_at`` or ``created_at`` cannot be read cannot be placed on a day: it is reported
-(``ChangedDays.unplaceable``, logged by the sensor with its ids), never silently passed over; the window schedule
-and the audit still re-pull the recent days.
+A changed object whose ``updated_at`` or ``created_at`` cannot be read cannot be placed on a day: it is logged with
+its id (the sensor's log), never silently passed over; the window schedule and the audit still re-pull recent days.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from square_sales.ingestion.client import SquareApi
@@ -18,18 +16,11 @@ from square_sales.ingestion.pull import location_batches, orders_query, parse_sq
 from square_sales.partitions import business_day_of
 
 ENTITIES = ("orders", "payments", "refunds")
-UNPLACEABLE_SAMPLE = 10
+UNPLACEABLE_SHOWN = 10  # ids of changed objects without readable timestamps named in the warning
 
 
 def _parse(timestamp: str) -> datetime:
     return datetime.fromisoformat(timestamp).astimezone(UTC)
-
-
-@dataclass
-class ChangedDays:
-    days: dict[str, set[date]]  # per entity, the business days (by created_at) touched by changes
-    cursor: dict[str, str]  # the advanced cursor
-    unplaceable: dict[str, list[str]] = field(default_factory=dict)  # ids without a readable timestamp
 
 
 def _updated_since(api: SquareApi, entity: str, location_ids: list[str], since: datetime) -> Iterator[dict]:
@@ -83,25 +74,30 @@ def baseline_cursor(api: SquareApi, location_ids: list[str]) -> dict[str, str]:
 
 def find_changed_days(
     api: SquareApi, location_ids: list[str], cursor: dict[str, str], timezone: str
-) -> ChangedDays:
+) -> tuple[dict[str, set[date]], dict[str, str]]:
     """Business days (by created_at) touched by changes after the cursor, per entity, and the advanced cursor."""
-    result = ChangedDays(days={}, cursor=dict(cursor))
+    changed: dict[str, set[date]] = {}
+    new_cursor = dict(cursor)
     for entity in ENTITIES:
         since = _parse(cursor[entity])
         newest = since
         days: set[date] = set()
+        unplaceable: list[str] = []
         for obj in _updated_since(api, entity, location_ids, since):
-            updated, created = (
-                parse_square_time(obj.get("updated_at")),
-                parse_square_time(obj.get("created_at")),
-            )
+            updated = parse_square_time(obj.get("updated_at"))
+            created = parse_square_time(obj.get("created_at"))
             if updated is None or created is None:
-                result.unplaceable.setdefault(entity, []).append(object_label(obj))
+                unplaceable.append(object_label(obj))
                 continue
             if updated <= since:
                 continue
             days.add(business_day_of(created, timezone))
             newest = max(newest, updated.astimezone(UTC))
-        result.days[entity] = days
-        result.cursor[entity] = newest.isoformat()
-    return result
+        if unplaceable:
+            api.log.warning(
+                f"{len(unplaceable)} changed {entity} without a readable created_at/updated_at cannot be placed "
+                f"on a business day: {', '.join(unplaceable[:UNPLACEABLE_SHOWN])}"
+            )
+        changed[entity] = days
+        new_cursor[entity] = newest.isoformat()
+    return changed, new_cursor

@@ -32,7 +32,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from data_platform.resources.lake import LakeResource
-from square_sales.ingestion.client import InvalidCursorError, SquareApi
+from square_sales.ingestion.client import InvalidCursorError, SquareApi, SquareApiError
 from square_sales.ingestion.layout import TIMESTAMP, FieldProblems, RawEntity
 from square_sales.ingestion.sources import (
     CATALOG_TYPES,
@@ -267,6 +267,9 @@ def _write_partitions(
         try:
             for query in queries:
                 _stream_query(query, filer, stats[0])
+        except SquareApiError as error:
+            # The client knows the endpoint; which partition was being pulled is said here.
+            raise type(error)(f"Square {entity.name} {where}: {error}") from None
         finally:
             for writer in writers:
                 writer.close()

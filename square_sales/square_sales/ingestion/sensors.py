@@ -60,16 +60,10 @@ def build_late_change_sensor(
                     ),
                     cursor=cursor,
                 )
-            changes = find_changed_days(api, location_ids, orjson.loads(context.cursor), timezone)
-        for entity, ids in changes.unplaceable.items():
-            context.log.warning(
-                f"{len(ids)} changed {entity} without a readable created_at/updated_at cannot be placed on a "
-                f"business day: {', '.join(ids[:10])}"
-            )
-        new_cursor = changes.cursor
+            changed, new_cursor = find_changed_days(api, location_ids, orjson.loads(context.cursor), timezone)
         window = set(trailing_partition_keys(partitions, now, window_days))
         valid = set(partitions.get_partition_keys(current_time=now))
-        keys = {d.isoformat() for days in changes.days.values() for d in days}
+        keys = {d.isoformat() for days in changed.values() for d in days}
         outside = sorted(k for k in keys if k in valid and k not in window)
         encoded = orjson.dumps(new_cursor, option=orjson.OPT_SORT_KEYS).decode()
         if not outside:
