@@ -59,3 +59,14 @@
         true
     {%- endif -%}
 {%- endmacro %}
+
+{#- The last day the lake holds a raw partition of `table` for (a partition can be empty: a day without any
+    change, or today before its first one), from the files' names, as SQL. It is where a daily mart that goes on
+    every day (stock on hand) ends. The path is the one the sources read (models/staging/square/_square__sources.yml).
+-#}
+{% macro latest_raw_day(table) -%}
+    (
+        select max(cast(regexp_extract(file_name, 'date=(\d{4}-\d{2}-\d{2})', 1) as date))
+        from parquet_file_metadata('{{ env_var("LAKE_ROOT_URL", "../.data/lake") }}/raw/square/{{ table }}/*/*.parquet')
+    )
+{%- endmacro %}

@@ -54,7 +54,7 @@ bounds as (
         {%- else -%}
             min(business_date)
         {%- endif %} as first_day,
-        max(business_date) as last_day
+        greatest(max(business_date), {{ latest_raw_day('gift_card_activities') }}) as last_day
     from days_active
 ),
 

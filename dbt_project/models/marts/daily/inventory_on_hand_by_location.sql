@@ -1,8 +1,8 @@
 {{ config(restates_later_days=true) }}
 {#- Daily stock (IN_STOCK units) per item variation and store: what it opened with (the stock at local midnight),
     what moved that day (received, sold, returned, wasted, transferred, other adjustments, counted) and what it
-    closed with, for every day from the variation's first change at the store on (or from the first day, for a
-    variation the counts list but no change in the lake moved).
+    closed with, for every day from the variation's first change at the store (or from the first day, for a
+    variation the counts list but no change in the lake moved) to the last raw day pulled.
 
     A physical count sets the stock; the movements after it move it. Before the first count the lake holds,
     the level comes from the latest inventory counts snapshot: Square's count then, less the movements Square
@@ -112,7 +112,7 @@ bounds as (
         {%- else -%}
             min(business_date)
         {%- endif %} as first_day,
-        max(business_date) as last_day
+        greatest(max(business_date), {{ latest_raw_day('inventory_changes') }}) as last_day
     from days_moved
 ),
 
