@@ -107,7 +107,8 @@ def test_late_uploads_reach_the_lake_through_schedule_and_sensor(scenario):
     tick = sensor.evaluate_tick(build_sensor_context(instance=instance, resources={"square": square}))
     cursor = tick.cursor
     assert cursor and not tick.run_requests
-    assert max(dt.datetime.fromisoformat(v) for v in orjson.loads(cursor).values()) <= t0
+    positions = orjson.loads(cursor)["positions"]  # per entity and location
+    assert max(dt.datetime.fromisoformat(v) for entity in positions.values() for v in entity.values()) <= t0
 
     # 2. Three days pass: offline registers upload, customers get refunds.
     t1 = handle.set_clock(dt.datetime.now(dt.UTC))

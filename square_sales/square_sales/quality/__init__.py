@@ -12,6 +12,7 @@ from dagster import (
     AssetChecksDefinition,
     AssetSelection,
     DailyPartitionsDefinition,
+    DefaultScheduleStatus,
     Definitions,
     ScheduleDefinition,
     define_asset_job,
@@ -91,6 +92,10 @@ def build_quality_definitions(
                 name="square_raw_freshness_schedule",
                 job=freshness_job,
                 cron_schedule=settings.freshness_schedule_cron,
+                execution_timezone=partitions.timezone,
+                default_status=DefaultScheduleStatus.RUNNING,
+                description="Checks that the backfill window's raw partitions were pulled recently "
+                "(QUALITY_FRESHNESS_SCHEDULE_CRON).",
             )
         ],
     )
