@@ -35,7 +35,7 @@ def page_through(base_url: str, token: str, location_ids: list[str], day: dt.dat
         "sort": {"sort_field": "CREATED_AT", "sort_order": "ASC"},
     }  # fmt: skip
     count, cursor, waited = 0, None, 0.0
-    with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=120) as client:
+    with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=900) as client:
         while True:
             body = {"location_ids": location_ids, "limit": 1000, "query": query}
             if cursor:
@@ -69,11 +69,14 @@ def main() -> int:
     parser.add_argument("--days", type=int, default=3)
     parser.add_argument("--clients", type=int, default=1)
     parser.add_argument("--day-cache", type=int, default=96, help="the server's --day-cache")
+    parser.add_argument("--cache-mb", type=int, help="the server's --cache-mb (default: the server's)")
     args = parser.parse_args()
     port, token = free_port(), "bench-token"
     command = [sys.executable, "-m", "square_sandbox", "--port", str(port), "--token", token,
                "--locations", str(args.locations), "--orders-per-day", str(args.orders_per_day),
                "--start-date", "2026-10-01", "--now", "2026-11-21T12:00:00Z", "--day-cache", str(args.day_cache)]  # fmt: skip
+    if args.cache_mb:
+        command += ["--cache-mb", str(args.cache_mb)]
     server = subprocess.Popen(command, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
                               stdout=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
     try:

@@ -9,6 +9,7 @@ import sys
 
 from square_sandbox.clock import Clock
 from square_sandbox.faults import Faults, FaultSettings
+from square_sandbox.scopes import ALL_SCOPES, parse_scopes
 from square_sandbox.server import Sandbox, make_server
 from square_sandbox.timeutil import US_PER_DAY, InvalidTime, from_us, parse_rfc3339
 from square_sandbox.world import SandboxConfig, World
@@ -25,6 +26,13 @@ def _timestamp(text: str) -> int:
     try:
         return parse_rfc3339(text)
     except InvalidTime as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _scopes(text: str) -> frozenset[str]:
+    try:
+        return parse_scopes(text)
+    except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
@@ -55,10 +63,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--late-cache", type=int, default=2048, help="late segments kept in memory (default 2048)"
     )
     parser.add_argument(
+        "--cache-mb",
+        type=int,
+        default=768,
+        help="memory the cached location-days may take, about (default 768)",
+    )
+    parser.add_argument(
         "--reporting-lag-seconds",
         type=int,
         default=0,
         help="the Reporting API's data is this much older than the clock (default 0)",
+    )
+    parser.add_argument(
+        "--catalog-objects", type=int, default=200, help="catalog size with its long tail (default 200)"
+    )
+    parser.add_argument(
+        "--customers", type=int, default=0, help="customer profiles (default: 150 per location)"
+    )
+    parser.add_argument(
+        "--scopes",
+        type=_scopes,
+        default=ALL_SCOPES,
+        help="granted OAuth scopes, comma separated (default: all)",
     )
     faults = parser.add_argument_group("faults (probability per request)")
     faults.add_argument(
@@ -98,6 +124,9 @@ def main(argv: list[str] | None = None) -> int:
             refund_share=args.refund_share,
             day_cache_size=args.day_cache,
             late_cache_size=args.late_cache,
+            cache_mb=args.cache_mb,
+            catalog_objects=args.catalog_objects,
+            customers=args.customers,
         )
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -115,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
         seed=args.seed,
     )
-    sandbox = Sandbox(World(config), clock, faults, args.token, args.reporting_lag_seconds)
+    sandbox = Sandbox(World(config), clock, faults, args.token, args.reporting_lag_seconds, args.scopes)
     server = make_server(sandbox, args.host, args.port)
     host, port = server.server_address[:2]
     print(f"Square sandbox listening on http://{host}:{port}", flush=True)

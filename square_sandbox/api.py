@@ -1,4 +1,4 @@
-"""The Square Connect v2 endpoints the platform uses, answered as of the sandbox clock."""
+"""The sales endpoints: locations, orders, payments and refunds, answered as of the sandbox clock."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import orjson
 from square_sandbox.clock import Clock
 from square_sandbox.cursors import Keyset, fingerprint, resume
 from square_sandbox.errors import bad_request
-from square_sandbox.listing import EMPTY, limit_param, offset_page, query_key, resume_offset
+from square_sandbox.listing import EMPTY, query_key
 from square_sandbox.params import (
     QueryParams,
     int_param,
@@ -24,7 +24,7 @@ from square_sandbox.params import (
 from square_sandbox.records import Record
 from square_sandbox.sales import SOURCE_NAME
 from square_sandbox.store import PageQuery, Store
-from square_sandbox.timeutil import EARLIEST_US, US_PER_DAY, format_us, parse_rfc3339
+from square_sandbox.timeutil import EARLIEST_US, US_PER_DAY
 from square_sandbox.world import Location, World
 
 ORDER_STATES = {"OPEN", "COMPLETED", "CANCELED", "DRAFT"}
@@ -35,12 +35,6 @@ PAYMENT_SORT_FIELDS = {
     "OFFLINE_CREATED_AT": "offline_created_at",
 }
 REFUND_SORT_FIELDS = {"CREATED_AT": "created_at", "UPDATED_AT": "updated_at"}
-CATALOG_TYPES = {
-    "ITEM", "IMAGE", "CATEGORY", "ITEM_VARIATION", "TAX", "DISCOUNT", "MODIFIER_LIST", "MODIFIER", "PRICING_RULE",
-    "PRODUCT_SET", "TIME_PERIOD", "MEASUREMENT_UNIT", "SUBSCRIPTION_PLAN_VARIATION", "ITEM_OPTION",
-    "ITEM_OPTION_VAL", "CUSTOM_ATTRIBUTE_DEFINITION", "QUICK_AMOUNTS_SETTINGS", "SUBSCRIPTION_PLAN",
-    "AVAILABILITY_PERIOD",
-}  # fmt: skip
 MAX_ORDER_LOCATIONS = 10
 
 Ranges = dict[str, tuple[int, int]]  # field -> [low, high], both ends included
@@ -70,9 +64,6 @@ class SquareEndpoints:
             ("POST", "/v2/orders/batch-retrieve"): self.batch_retrieve_orders,
             ("GET", "/v2/payments"): self.list_payments,
             ("GET", "/v2/refunds"): self.list_refunds,
-            ("GET", "/v2/catalog/list"): self.list_catalog,
-            ("GET", "/v2/customers"): self.list_customers,
-            ("POST", "/v2/customers/search"): self.search_customers,
         }
 
     def _page(
@@ -200,61 +191,6 @@ class SquareEndpoints:
         state = resume(cursor, key, stale_cursor) if cursor is not None else {}
         keyset = Keyset(key, state, self.clock.now())
         return PageRequest(keyset, field, ascending, limit, _listing_time_ranges(query, keyset))
-
-    # -- catalog and customers (small, static: offset cursors) ---------------------------------------------
-
-    def list_catalog(self, query: QueryParams, body: bytes, stale_cursor: bool) -> bytes:
-        types_text = single(query, "types")
-        types = None
-        if types_text:
-            types = {part.strip().upper() for part in types_text.split(",") if part.strip()}
-            unknown = types - CATALOG_TYPES
-            if unknown:
-                raise bad_request(
-                    "INVALID_ENUM_VALUE", f"Unknown catalog object type(s): {sorted(unknown)}.", "types"
-                )
-        objects = self.world.catalog.listing(types)
-        paging = resume_offset(sorted(types or []), single(query, "cursor"), stale_cursor)
-        return offset_page(objects, "objects", 100, paging)
-
-    def list_customers(self, query: QueryParams, body: bytes, stale_cursor: bool) -> bytes:
-        limit = limit_param(single(query, "limit"), 100, 100)
-        field, order = single(query, "sort_field"), single(query, "sort_order")
-        customers = _sort_customers(self._customers_as_of(), field, order)
-        count = (single(query, "count") or "false").lower() == "true"
-        paging = resume_offset([field, order], single(query, "cursor"), stale_cursor)
-        return offset_page(
-            customers, "customers", limit, paging, {"count": len(customers)} if count else None
-        )
-
-    def search_customers(self, query: QueryParams, body: bytes, stale_cursor: bool) -> bytes:
-        request = json_object(body)
-        limit = limit_param(request.get("limit"), 100, 100)
-        search = request.get("query") or {}
-        filters = search.get("filter") or {}
-        sort = search.get("sort") or {}
-        customers = self._customers_as_of()
-        for field in ("created_at", "updated_at"):
-            if filters.get(field):
-                customers = _created_or_updated_within(customers, field, filters[field])
-        sources = (filters.get("creation_source") or {}).get("values")
-        if sources:
-            customers = [c for c in customers if c["creation_source"] in sources]
-        customers = _sort_customers(customers, sort.get("field"), sort.get("order"))
-        extra = {"count": len(customers)} if request.get("count") else None
-        paging = resume_offset(search, request.get("cursor"), stale_cursor)
-        return offset_page(customers, "customers", limit, paging, extra)
-
-    def _customers_as_of(self) -> list[dict]:
-        now = format_us(self.clock.now())
-        visible = []
-        for customer in self.world.customers:
-            if customer["created_at"] > now:
-                break  # sorted by created_at
-            if customer["updated_at"] > now:
-                customer = {**customer, "updated_at": customer["created_at"], "version": 0}
-            visible.append(customer)
-        return visible
 
 
 # -- orders ----------------------------------------------------------------------------------------------------
@@ -435,29 +371,3 @@ def _join(key: str, bodies: list[bytes], cursor: str | None) -> bytes:
     if cursor:
         out += b',"cursor":"' + cursor.encode() + b'"'
     return out + b"}"
-
-
-# -- catalog and customers -------------------------------------------------------------------------------------
-
-
-def _sort_customers(customers: list[dict], field: object, order: object) -> list[dict]:
-    if field not in (None, "DEFAULT", "CREATED_AT"):
-        raise bad_request("INVALID_ENUM_VALUE", f"Unknown sort field {field!r}.", "sort_field")
-    ascending = is_ascending(order, "sort_order", "ASC")
-    if field == "CREATED_AT":
-        ordered = sorted(customers, key=lambda c: (c["created_at"], c["id"]))
-    else:
-        ordered = sorted(customers, key=lambda c: (c["given_name"], c["family_name"], c["id"]))
-    return ordered if ascending else ordered[::-1]
-
-
-def _created_or_updated_within(customers: list[dict], field: str, time_range: dict) -> list[dict]:
-    path = f"query.filter.{field}"
-    low = time_param(time_range["start_at"], path) if time_range.get("start_at") else None
-    high = time_param(time_range["end_at"], path) if time_range.get("end_at") else None
-    return [
-        customer
-        for customer in customers
-        if (low is None or parse_rfc3339(customer[field]) >= low)
-        and (high is None or parse_rfc3339(customer[field]) <= high)
-    ]

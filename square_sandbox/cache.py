@@ -1,17 +1,25 @@
-"""A small thread-safe LRU cache."""
+"""A thread-safe LRU cache bounded by entries and, optionally, by the weight (approximate bytes) it holds."""
 
 from __future__ import annotations
 
 import collections
 import threading
+from collections.abc import Callable
 
 
 class BoundedCache:
-    """A small thread-safe LRU: memory stays flat however long the history is."""
+    """Memory stays flat however long the history is: at most ``capacity`` entries and, with ``weigh``, at
+    most ``max_weight`` in total (the least recently used go first; the newest entry always stays)."""
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(
+        self, capacity: int, max_weight: int | None = None, weigh: Callable[[object], int] | None = None
+    ) -> None:
         self.capacity = capacity
+        self.max_weight = max_weight
+        self._weigh = weigh
         self._items: collections.OrderedDict = collections.OrderedDict()
+        self._weights: dict = {}
+        self.weight = 0
         self._lock = threading.Lock()
 
     def get(self, key):
@@ -22,11 +30,17 @@ class BoundedCache:
             return value
 
     def put(self, key, value) -> None:
+        weight = self._weigh(value) if self._weigh else 0
         with self._lock:
+            self.weight += weight - self._weights.get(key, 0)
             self._items[key] = value
+            self._weights[key] = weight
             self._items.move_to_end(key)
-            while len(self._items) > self.capacity:
-                self._items.popitem(last=False)
+            while len(self._items) > self.capacity or (
+                self.max_weight is not None and self.weight > self.max_weight and len(self._items) > 1
+            ):
+                oldest, _ = self._items.popitem(last=False)
+                self.weight -= self._weights.pop(oldest)
 
     def __len__(self) -> int:
         return len(self._items)

@@ -78,6 +78,19 @@ MODIFIER_LISTS = {
 }  # fmt: skip
 
 
+def item_data_json(name: str, tax_ids: list[str], variations: list[dict], category_id: str) -> dict:
+    """A CatalogItem's ``item_data``: taxable, in one category (also its reporting category)."""
+    return {
+        "name": name,
+        "is_taxable": True,
+        "tax_ids": tax_ids,
+        "variations": variations,
+        "product_type": "REGULAR",
+        "categories": [{"id": category_id}],
+        "reporting_category": {"id": category_id},
+    }
+
+
 class Catalog:
     """Every catalog object (JSON, in ListCatalog order) and the typed view a sale needs."""
 
@@ -240,15 +253,7 @@ class Catalog:
                     variation["id"], item_id, item_name, size, price, category_id, modifier_lists
                 )
             )
-        item_data = {
-            "name": item_name,
-            "is_taxable": True,
-            "tax_ids": list(self.taxes.values()),
-            "variations": variations,
-            "product_type": "REGULAR",
-            "categories": [{"id": category_id}],
-            "reporting_category": {"id": category_id},
-        }
+        item_data = item_data_json(item_name, list(self.taxes.values()), variations, category_id)
         if modifier_lists:
             item_data["modifier_list_info"] = [
                 {

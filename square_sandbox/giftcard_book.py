@@ -61,6 +61,11 @@ class Activity:
         return activity
 
 
+def gift_card_type(card: GiftCard) -> str:
+    """PHYSICAL, or (one in three) DIGITAL."""
+    return "PHYSICAL" if int(hex_id("type", card.id, length=2), 16) % 3 else "DIGITAL"
+
+
 class GiftCardBook:
     """The cards of each location-day and everything that happened to them."""
 
@@ -68,7 +73,7 @@ class GiftCardBook:
         self.world = world
         self.store = store
         self.generator = generator
-        self._activities = BoundedCache(4096)  # (location, due day, now) -> activities
+        self._activities = BoundedCache(1024)  # (location, due day, now) -> activities
 
     def cards(self, location: Location, due_day: dt.date) -> list[GiftCard]:
         return self.generator.gift_cards(location, due_day)
@@ -140,7 +145,7 @@ class GiftCardBook:
         balance = max(known, key=lambda a: (a.at, a.activity_type != "ACTIVATE")).balance_after
         return {
             "id": card.id,
-            "type": "PHYSICAL" if int(hex_id("type", card.id, length=2), 16) % 3 else "DIGITAL",
+            "type": gift_card_type(card),
             "gan_source": "SQUARE",
             "state": "ACTIVE",
             "balance_money": money(balance),

@@ -84,7 +84,7 @@ class Inventory:
         self.world = world
         self.store = store
         self._changes = BoundedCache(64)  # (location, day) -> its changes
-        self._settled = BoundedCache(65_536)  # (location, day) -> totals of a day nothing can change any more
+        self._totals = BoundedCache(65_536)  # (location, day[, now]) -> a day's totals (small)
 
     def expected_units(self, variation_index: int) -> float:
         """The units of a variation a location sells on an average day."""
@@ -150,16 +150,14 @@ class Inventory:
         return changes
 
     def totals(self, location: Location, day: dt.date, now: int) -> Totals:
-        """Each variation's state changes of the day recorded by ``now``."""
+        """Each variation's state changes of the day recorded by ``now`` (a day nothing can change any more
+        is kept whatever ``now``)."""
         _, end = location.day_bounds(day)
-        settled = end + LATE_HORIZON_US < now
-        if settled:
-            found = self._settled.get((location.index, day))
-            if found is not None:
-                return found
-        found = add_up(change for change in self.day_changes(location, day) if change.created_at <= now)
-        if settled:
-            self._settled.put((location.index, day), found)
+        key = (location.index, day) if end + LATE_HORIZON_US < now else (location.index, day, now)
+        found = self._totals.get(key)
+        if found is None:
+            found = add_up(change for change in self.day_changes(location, day) if change.created_at <= now)
+            self._totals.put(key, found)
         return found
 
     def stock_before(self, location: Location, day: dt.date, now: int) -> Totals:

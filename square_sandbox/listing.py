@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import orjson
 
@@ -118,13 +118,19 @@ def resume_offset(query_key: object, cursor: object, stale_cursor: bool) -> tupl
 
 
 def offset_page(
-    items: list[dict], key: str, limit: int, paging: tuple[str, int], extra: dict | None = None
+    items: list,
+    key: str,
+    limit: int,
+    paging: tuple[str, int],
+    extra: dict | None = None,
+    render: Callable[[object], dict] | None = None,
 ) -> bytes:
+    """The page at the cursor's offset; ``render`` turns an item into its JSON (only for the page's items)."""
     query_fingerprint, offset = paging
     response: dict = dict(extra or {})
     page = items[offset : offset + limit]
     if page:
-        response[key] = page
+        response[key] = [render(item) for item in page] if render else page
     if offset + limit < len(items):
         response["cursor"] = encode_cursor(query_fingerprint, {"o": offset + limit})
     return orjson.dumps(response)

@@ -12,7 +12,7 @@ import orjson
 
 from square_sandbox.cache import BoundedCache
 from square_sandbox.listing import hex_id, uuid_like
-from square_sandbox.records import EVENTUALLY
+from square_sandbox.records import EVENTUALLY, Record
 from square_sandbox.store import Store
 from square_sandbox.timeutil import US_PER_DAY, format_us, parse_rfc3339
 from square_sandbox.world import Location, World
@@ -102,8 +102,8 @@ class Loyalty:
                 continue
             body = orjson.loads(order.body)
             account = self.accounts.get(body.get("customer_id", ""))
-            if account is None:
-                continue
+            if account is None or account.enrolled > self._sold_at(order, body):
+                continue  # no account when the goods were sold: no points, none to take back
             if order.facts.is_return:
                 points = -(body["return_amounts"]["total_money"]["amount"] // 100)
                 events.append(LoyaltyEvent(hex_id("adjust", order.id), "ADJUST_POINTS", account.id, location.id,
@@ -113,6 +113,13 @@ class Loyalty:
                 events.append(LoyaltyEvent(hex_id("accumulate", order.id), "ACCUMULATE_POINTS", account.id,
                                            location.id, order.id, points, recorded[order.id]))  # fmt: skip
         return events
+
+    def _sold_at(self, order: Record, body: dict) -> int:
+        """When the goods of ``order`` were sold: its own creation, or its source sale's for a return."""
+        if not order.facts.is_return:
+            return order.created
+        sale = self.store.find("order", body["returns"][0]["source_order_id"], EVENTUALLY)
+        return sale.created if sale is not None else order.created
 
     def all_events(self, now: int) -> list[LoyaltyEvent]:
         """Every event recorded by ``now`` (the orders of every day so far)."""

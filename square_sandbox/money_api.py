@@ -11,7 +11,7 @@ from square_sandbox.cursors import fingerprint
 from square_sandbox.days import LATE_HORIZON_US, DayGenerator
 from square_sandbox.disputes import Disputes
 from square_sandbox.errors import bad_request, not_found
-from square_sandbox.giftcard_book import GiftCardBook
+from square_sandbox.giftcard_book import GiftCardBook, gift_card_type
 from square_sandbox.giftcards import MAX_AGE_DAYS
 from square_sandbox.ids import id_origin
 from square_sandbox.invoices import invoice_of_day
@@ -157,11 +157,12 @@ class MoneyEndpoints:
             if card.activated_at <= now
         ]
         cards.sort(key=lambda found: (found[1].activated_at, found[1].id))
-        bodies = [self.gift_cards.card_body(location, card, now) for location, card in cards]
         if kind:
-            bodies = [found for found in bodies if found["type"] == kind]
+            cards = [(location, card) for location, card in cards if gift_card_type(card) == kind]
         paging = resume_offset(query_key(query), single(query, "cursor"), stale_cursor)
-        return offset_page(bodies, "gift_cards", limit, paging)
+        return offset_page(
+            cards, "gift_cards", limit, paging, render=lambda found: self.gift_cards.card_body(*found, now)
+        )
 
     def list_gift_card_activities(self, query: QueryParams, body: bytes, stale_cursor: bool) -> bytes:
         kind = single(query, "type")

@@ -6,11 +6,9 @@ import dataclasses
 import math
 import random
 
-import orjson
-
 from square_sandbox.giftcards import GiftCardLedger
 from square_sandbox.ids import random_id
-from square_sandbox.records import OrderFacts, PaymentFacts, Record, VersionTimes
+from square_sandbox.records import OrderFacts, PaymentFacts, Record, VersionTimes, stored_json
 from square_sandbox.sales import Sale, money, sale_order_record
 from square_sandbox.timeutil import US_PER_SECOND, format_us
 
@@ -208,7 +206,7 @@ def payment_record(paid: PaidSale, body: dict, times: VersionTimes) -> Record:
         visible_until=times.visible_until,
         state=body["status"],
         version=None,
-        body=orjson.dumps(body),
+        body=stored_json(body),
         facts=paid.payment.facts,
         total=paid.sale.total,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from square_sandbox.cache import BoundedCache
 from square_sandbox.days import LATE_HORIZON_US
 from square_sandbox.ids import EPOCH_DAY
 from square_sandbox.listing import hex_id
@@ -115,9 +116,19 @@ class Payouts:
         self.world = world
         self.store = store
         self.bank_account_id = hex_id(world.config.seed, "bank-account", length=22)
+        self._payouts = BoundedCache(16_384)  # (location, day) -> (payout or None,)
 
     def payout(self, location: Location, day: dt.date) -> Payout | None:
-        """The payout settling ``day`` at ``location`` (None when no card money moved that day)."""
+        """The payout settling ``day`` at ``location`` (None when no card money moved that day); a payout never
+        changes, so it is kept."""
+        key = (location.index, day)
+        found = self._payouts.get(key)
+        if found is None:
+            found = (self._settle(location, day),)
+            self._payouts.put(key, found)
+        return found[0]
+
+    def _settle(self, location: Location, day: dt.date) -> Payout | None:
         start, end = location.day_bounds(day)
         tail = f"{location.index:02x}{(day - EPOCH_DAY).days:04x}"
         payout_id = f"po_{hex_id(self.world.config.seed, 'payout', location.id, day, length=26)}{tail}"

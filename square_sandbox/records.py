@@ -11,10 +11,19 @@ from __future__ import annotations
 import dataclasses
 from typing import ClassVar
 
+import orjson
+
 from square_sandbox.timeutil import LATEST_US
 
 NEVER = LATEST_US  # visible_until of a version nothing replaces
 EVENTUALLY = NEVER - 1  # a "now" after everything: the final version of every record is visible
+RECORD_OVERHEAD = 512  # approximate bytes a Record and its facts take besides the body
+
+
+def stored_json(value: dict) -> bytes:
+    """``value`` as JSON bytes of exactly their size: orjson's own result keeps a buffer several times larger,
+    which is most of a cached day's memory."""
+    return memoryview(orjson.dumps(value)).tobytes()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

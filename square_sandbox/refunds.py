@@ -5,12 +5,10 @@ from __future__ import annotations
 import dataclasses
 import random
 
-import orjson
-
 from square_sandbox.ids import entity_id, random_id
 from square_sandbox.payments import PaidSale, payment_record
 from square_sandbox.pricing import LineAmounts
-from square_sandbox.records import NEVER, OrderFacts, Record, RefundFacts, VersionTimes
+from square_sandbox.records import NEVER, OrderFacts, Record, RefundFacts, VersionTimes, stored_json
 from square_sandbox.sales import SOURCE_NAME, SaleSlot, money, order_amounts, sale_order_record
 from square_sandbox.timeutil import US_PER_DAY, US_PER_HOUR, US_PER_SECOND, format_us
 
@@ -271,7 +269,7 @@ def _return_order_record(paid: PaidSale, taken_back: Return, body: dict) -> Reco
         visible_until=NEVER,
         state=body["state"],
         version=body["version"],
-        body=orjson.dumps(body),
+        body=stored_json(body),
         facts=OrderFacts(amounts.gross, amounts.discount, amounts.tax, tip=0, is_return=True),
         total=0,  # a return order's total_money is 0; the money moves in the PaymentRefund
     )
@@ -295,7 +293,7 @@ def _refund_record(paid: PaidSale, taken_back: Return, body: dict) -> Record:
         visible_until=NEVER,
         state=body["status"],
         version=None,
-        body=orjson.dumps(body),
+        body=stored_json(body),
         facts=facts,
         total=taken_back.amounts.total,
     )

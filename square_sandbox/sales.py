@@ -10,12 +10,10 @@ import dataclasses
 import datetime as dt
 import random
 
-import orjson
-
 from square_sandbox.catalog import CatalogDiscount
 from square_sandbox.ids import entity_id, random_id
 from square_sandbox.pricing import LineAmounts, LineChoice, price_lines
-from square_sandbox.records import OrderFacts, Record, VersionTimes
+from square_sandbox.records import OrderFacts, Record, VersionTimes, stored_json
 from square_sandbox.team import Rota
 from square_sandbox.timeutil import US_PER_SECOND, format_us
 from square_sandbox.world import Location, World
@@ -313,7 +311,7 @@ def sale_order_record(sale: Sale, order: dict, facts: OrderFacts, times: Version
         visible_until=times.visible_until,
         state=order["state"],
         version=order["version"],
-        body=orjson.dumps(order),
+        body=stored_json(order),
         facts=facts,
         total=sale.total,
     )

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from square_sandbox.cache import BoundedCache
 from square_sandbox.days import LATE_HORIZON_US, MAIN_MARGIN_US, DayData, DayGenerator
 from square_sandbox.ids import id_origin
-from square_sandbox.records import Record
+from square_sandbox.records import EVENTUALLY, RECORD_OVERHEAD, Record
 from square_sandbox.timeutil import EARLIEST_US, LATEST_US, US_PER_DAY
 from square_sandbox.world import Location, World
 
@@ -59,8 +59,9 @@ class Store:
     def __init__(self, world: World) -> None:
         self.world = world
         self.generator = DayGenerator(world)
-        self._main = BoundedCache(world.config.day_cache_size)
-        self._late = BoundedCache(world.config.late_cache_size)
+        budget = world.config.cache_mb * 2**20
+        self._main = BoundedCache(world.config.day_cache_size, budget, _day_weight)
+        self._late = BoundedCache(world.config.late_cache_size, budget // 4, _segment_weight)
         self._generation_locks = collections.defaultdict(threading.Lock)
         self._locks_guard = threading.Lock()
 
@@ -108,8 +109,9 @@ class Store:
         if high < created_low:
             return result
         for location in locations:
-            first = max(self.first_day(), location.local_date(created_low) - dt.timedelta(days=1))
-            last = location.local_date(high) + dt.timedelta(days=1)
+            # A day's main segment holds only records created that local day: no neighbour is needed.
+            first = max(self.first_day(), location.local_date(created_low))
+            last = location.local_date(high)
             day = first - dt.timedelta(days=LATE_HORIZON_US // US_PER_DAY + 1)
             day = max(day, self.first_day())
             while day <= last:
@@ -164,8 +166,8 @@ class Store:
         if origin is None or origin[0] >= len(self.world.locations) or origin[1] < self.first_day():
             return None
         location = self.world.locations[origin[0]]
-        if origin[1] > location.local_date(now):
-            return None
+        if now < EVENTUALLY and origin[1] > location.local_date(now):
+            return None  # a day after the clock's (EVENTUALLY is past any date a calendar can name)
         for record in self.day(location, origin[1]).records_by_id().get(entity_id, ()):
             if record.kind == kind and record.visible_from <= now < record.visible_until:
                 return record
@@ -181,6 +183,15 @@ class Store:
             else:
                 low, high = max(low, field_low - LATE_HORIZON_US), min(high, field_high)
         return low, high
+
+
+def _segment_weight(segment: dict[str, list[Record]]) -> int:
+    """About the bytes a segment holds: its bodies and the records around them."""
+    return sum(len(record.body) + RECORD_OVERHEAD for records in segment.values() for record in records)
+
+
+def _day_weight(data: DayData) -> int:
+    return _segment_weight(data.main) + _segment_weight(data.late)
 
 
 def _first(found: list[tuple[int, str, Record]], query: PageQuery) -> list[tuple[int, str, Record]]:

@@ -8,6 +8,8 @@ import random
 from zoneinfo import ZoneInfo
 
 from square_sandbox.catalog import Catalog
+from square_sandbox.catalog_history import CatalogHistory
+from square_sandbox.customers import Customers
 from square_sandbox.ids import random_id, rng_for
 from square_sandbox.team import Rota, TeamMember, build_team, rota
 from square_sandbox.timeutil import US_PER_DAY, US_PER_SECOND, format_us, to_us
@@ -25,6 +27,9 @@ class SandboxConfig:
     customers_per_location: int = 150
     day_cache_size: int = 48
     late_cache_size: int = 2048
+    cache_mb: int = 768  # what the cached location-days may hold, about (the late segments a quarter more)
+    catalog_objects: int = 200  # the catalog's size with its long tail (at least the objects on sale)
+    customers: int = 0  # profiles in the directory (at least customers_per_location x locations)
 
     def __post_init__(self) -> None:
         if not 1 <= self.locations <= 62:
@@ -33,8 +38,10 @@ class SandboxConfig:
             raise ValueError("--orders-per-day must be at least 1")
         if not 0.0 <= self.offline_share <= 1.0:
             raise ValueError("--offline-share must be between 0 and 1")
-        if self.day_cache_size < 1 or self.late_cache_size < 1:
+        if self.day_cache_size < 1 or self.late_cache_size < 1 or self.cache_mb < 1:
             raise ValueError("cache sizes must be at least 1")
+        if not 0 <= self.catalog_objects <= 1_000_000 or not 0 <= self.customers <= 5_000_000:
+            raise ValueError("--catalog-objects must be at most 1,000,000 and --customers at most 5,000,000")
 
 
 # City, state, time zone, sales tax percentage (typical combined rates).
@@ -88,23 +95,6 @@ class Location:
         )
 
 
-FIRST_NAMES = [
-    "Ana",
-    "Ben",
-    "Chloe",
-    "Dev",
-    "Elena",
-    "Farid",
-    "Grace",
-    "Hiro",
-    "Ines",
-    "Jamal",
-    "Kai",
-    "Lena",
-]
-LAST_NAMES = ["Ng", "Garcia", "Smith", "Okafor", "Kowalski", "Rossi", "Kim", "Novak", "Silva", "Haddad"]
-
-
 class World:
     """Everything that does not depend on the day: built once at start, small and bounded."""
 
@@ -134,11 +124,16 @@ class World:
             config.seed, [location.id for location in self.locations], start_us
         )
         self.team_members = {member.id: member for members in self.team.values() for member in members}
-        self.customers = self._build_customers()
-        self.old_customer_ids = [c["id"] for c in self.customers if c["created_at"] < self._start_iso()]
-
-    def _start_iso(self) -> str:
-        return format_us(to_us(dt.datetime.combine(self.config.start_date, dt.time(), dt.UTC)))
+        self.catalog_history = CatalogHistory(
+            self.catalog, config.seed, to_us(dt.datetime.combine(config.start_date, dt.time(), dt.UTC)) - 90 * US_PER_DAY,
+            start_us, config.catalog_objects,
+        )  # fmt: skip
+        base_customers = config.customers_per_location * config.locations
+        self.directory = Customers(
+            config.seed, start_us, base_customers, max(config.customers, base_customers)
+        )
+        self.customers = self.directory.first_profiles  # as created (loyalty accounts read them)
+        self.old_customer_ids = self.directory.shopper_ids  # who shops: created before the first business day
 
     @property
     def main_location(self) -> Location:
@@ -181,28 +176,3 @@ class World:
         }
         registers = tuple(f"{location_id}-REG{n + 1}" for n in range(2 + rng.randrange(3)))
         return Location(index, location_id, name, timezone, tax, "", registers, body)
-
-    def _build_customers(self) -> list[dict]:
-        rng = rng_for(self.config.seed, "customers")
-        start = to_us(dt.datetime.combine(self.config.start_date, dt.time(), dt.UTC))
-        customers = []
-        for _ in range(self.config.customers_per_location * self.config.locations):
-            created = start + rng.randrange(-730 * US_PER_DAY, 90 * US_PER_DAY) // 1000 * 1000
-            updated = created + rng.choice([0, 0, rng.randrange(1, 60) * US_PER_DAY])
-            given, family = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-            customers.append(
-                {
-                    "id": random_id(rng, 26).upper(),
-                    "created_at": format_us(created),
-                    "updated_at": format_us(updated),
-                    "given_name": given,
-                    "family_name": family,
-                    "email_address": f"{given.lower()}.{family.lower()}{rng.randrange(1000)}@example.com",
-                    "phone_number": f"+1-555-{rng.randrange(100, 999)}-{rng.randrange(1000, 9999)}",
-                    "preferences": {"email_unsubscribed": rng.random() < 0.2},
-                    "creation_source": rng.choice(["THIRD_PARTY", "DIRECTORY", "LOYALTY"]),
-                    "version": 0 if updated == created else 1,
-                }
-            )
-        customers.sort(key=lambda c: (c["created_at"], c["id"]))
-        return customers

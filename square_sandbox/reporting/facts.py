@@ -18,13 +18,14 @@ from square_sandbox.store import Store
 from square_sandbox.world import Location, World
 
 DayFacts = dict[str, list[dict]]  # view name -> rows
+ROW_BYTES = 1200
 
 
 class ReportFacts:
     def __init__(self, world: World, store: Store) -> None:
         self.world = world
         self.store = store
-        self._cache = BoundedCache(512)
+        self._cache = BoundedCache(256, world.config.cache_mb * 2**20 // 4, _weight)
 
     def rows(self, view: str, location: Location, day: dt.date, asof: int) -> list[dict]:
         key = (location.index, day, asof)
@@ -157,6 +158,11 @@ class ReportFacts:
             **_sold_or_returned(sign, quantity, amount),
             "net_sales": sign * amount,
         }
+
+
+def _weight(facts: DayFacts) -> int:
+    """About the bytes a location-day's fact rows take (a row is a dict of some twenty fields)."""
+    return sum(len(rows) for rows in facts.values()) * ROW_BYTES
 
 
 def _sold_or_returned(sign: int, quantity: int, gross: int) -> dict:

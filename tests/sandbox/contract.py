@@ -25,6 +25,7 @@ ENDPOINTS = {
     ("GET", "/v2/catalog/list"): "list_catalog_response.ListCatalogResponse",
     ("GET", "/v2/customers"): "list_customers_response.ListCustomersResponse",
     ("POST", "/v2/customers/search"): "search_customers_response.SearchCustomersResponse",
+    ("POST", "/v2/catalog/search"): "search_catalog_objects_response.SearchCatalogObjectsResponse",
     (
         "POST",
         "/v2/inventory/counts/batch-retrieve",

@@ -9,7 +9,7 @@ import pytest
 
 from tests.sandbox.conftest import SMALL
 from tests.sandbox.contract import assert_endpoint_response, assert_reporting_response, local_day_range
-from tests.support.sandbox import sandbox
+from tests.support.sandbox import request_page, sandbox
 
 
 @pytest.fixture(scope="module", params=[3, 7, 19], ids=lambda seed: f"seed{seed}")
@@ -35,14 +35,7 @@ class Recorder:
         """Every page (``template``: the spec's path when ``path`` fills in path parameters)."""
         bodies, cursor = [], None
         for _ in range(max_pages):
-            if method == "GET":
-                response = self.client.get(
-                    path, params={**(params or {}), **({"cursor": cursor} if cursor else {})}
-                )
-            else:
-                response = self.client.post(
-                    path, json={**(json or {}), **({"cursor": cursor} if cursor else {})}
-                )
+            response = request_page(self.client, method, path, params if method == "GET" else json, cursor)
             assert response.status_code == 200, response.text
             body = response.json()
             assert_endpoint_response(method, template or path, body)
@@ -114,12 +107,17 @@ def test_every_endpoint_answers_within_the_contract(seeded: httpx.Client):
     variations = _items(
         calls.all_pages("GET", "/v2/catalog/list", params={"types": "item_variation,TAX"}), "objects"
     )
+    changed = _items(calls.all_pages("POST", "/v2/catalog/search", json={
+        "begin_time": "2026-10-05T00:00:00Z", "include_deleted_objects": True, "limit": 40}), "objects")  # fmt: skip
+    assert changed and all(obj["updated_at"] > "2026-10-05T00:00:00" for obj in changed)
     customers = _items(
         calls.all_pages("GET", "/v2/customers", params={"limit": 100, "count": "true"}), "customers"
     )
     calls.all_pages(
         "GET", "/v2/customers", params={"sort_field": "CREATED_AT", "sort_order": "DESC", "limit": 37}
     )
+    calls.all_pages("POST", "/v2/customers/search", json={"query": {"filter": {"updated_at": {
+        "start_at": "2026-10-10T00:00:00Z"}}}})  # fmt: skip
     calls.all_pages("POST", "/v2/customers/search", json={
         "limit": 50, "query": {"filter": {"created_at": {"start_at": "2025-01-01T00:00:00Z"}},
                                "sort": {"field": "CREATED_AT", "order": "ASC"}}})  # fmt: skip

@@ -8,7 +8,7 @@ import hashlib
 import orjson
 
 from square_sandbox.days import KINDS
-from square_sandbox.store import Store
+from square_sandbox.store import Store, _day_weight
 from square_sandbox.timeutil import to_us
 from square_sandbox.truth import location_day_summary
 from square_sandbox.world import SandboxConfig, World
@@ -172,3 +172,35 @@ def test_amounts_add_up_on_sales_returns_tenders_and_refunds():
         and any(o.get("discounts") for o in sales)
         and any("modifiers" in line for o in sales for line in o["line_items"])
     )
+
+
+def test_cached_days_stay_within_the_memory_budget_however_large_the_days():
+    """The day cache is bounded by the bytes it holds, not only by a count: three times the volume does not
+    mean three times the memory."""
+    store = _store(5, orders_per_day=600, cache_mb=8, day_cache_size=1000, late_cache_size=1000)
+    location = store.world.locations[0]
+    for offset in range(12):
+        store.day(location, dt.date(2026, 2, 1) + dt.timedelta(days=offset))
+    assert store._main.weight <= 8 * 2**20 + _day_weight(store.day(location, dt.date(2026, 2, 12)))
+    assert 1 <= len(store._main) < 12  # some days were evicted to keep within the budget
+
+
+def test_a_large_catalog_and_directory_are_served_lazily():
+    """50,000 catalog objects and 200,000 customer profiles cost no memory until a page is asked for."""
+    from square_sandbox.catalog_history import Position
+
+    world = World(SandboxConfig(seed=3, locations=5, start_date=dt.date(2026, 1, 1), catalog_objects=50_000,
+                                customers=200_000))  # fmt: skip
+    now = to_us(dt.datetime(2026, 2, 1, tzinfo=dt.UTC))
+    history = world.catalog_history
+    objects, following = history.page({"ITEM", "ITEM_VARIATION"}, now, Position(0), 1000)
+    assert len(objects) == 1000 and following is not None
+    everything = sum(len(history.page({"ITEM", "ITEM_VARIATION", "CATEGORY", "TAX", "DISCOUNT", "MODIFIER_LIST",
+                                       "MODIFIER"}, 2**61, Position(unit), 10**6, include_deleted=True)[0])
+                     for unit in (0,))  # fmt: skip
+    assert 49_000 <= everything <= 51_000  # every object ever made, deleted ones included
+    existing = world.directory.existing(now)
+    assert 170_000 < len(existing) <= 200_000
+    assert {customer.body(now)["id"] for customer in existing[:100]} == {
+        customer.id for customer in existing[:100]
+    }

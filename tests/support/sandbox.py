@@ -73,6 +73,16 @@ class SandboxHandle:
         """E.g. ``set_reporting(continue_wait_polls=2, freshness_lag_seconds=3600)``; no arguments: the defaults."""
         return self._call("POST", "/_sandbox/reporting", json=settings)
 
+    # -- scopes and drift ------------------------------------------------------------------------------
+
+    def set_scopes(self, **grants) -> dict:
+        """``set_scopes(denied=["REPORTING_READ"])`` or ``set_scopes(granted=[...])``; no arguments: the start-up grants."""
+        return self._call("POST", "/_sandbox/scopes", json=grants)
+
+    def set_drift(self, catalog_object_type: str | None = None) -> dict:
+        """Put an object of ``catalog_object_type`` (a type clients may not know) in every catalog page."""
+        return self._call("POST", "/_sandbox/drift", json={"catalog_object_type": catalog_object_type})
+
     # -- truth -----------------------------------------------------------------------------------------
 
     def ground_truth(self, date: dt.date, location_id: str | None = None) -> dict:
@@ -88,6 +98,16 @@ class SandboxHandle:
             "GET", f"/_sandbox/truth/{kind}", params={"start": _rfc3339(start), "end": _rfc3339(end)}
         )
         return body[kind]
+
+
+def request_page(
+    client: httpx.Client, method: str, path: str, payload: dict | None, cursor: str | None
+) -> httpx.Response:
+    """One page of a Square listing: ``payload`` as query parameters (GET) or JSON body (POST), with ``cursor``."""
+    extra = {"cursor": cursor} if cursor else {}
+    if method == "GET":
+        return client.get(path, params={**(payload or {}), **extra})
+    return client.post(path, json={**(payload or {}), **extra})
 
 
 def command(port: int, **options) -> list[str]:
