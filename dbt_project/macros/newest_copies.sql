@@ -94,3 +94,16 @@ semi join newest
         and source.file_row_number = newest.file_row_number
         and source.id = newest.id
 {%- endmacro %}
+
+{#- For `qualify` on a table pulled incrementally (catalog, customers: full listings `snapshot_at=<time>` and the
+    changes pulled between them `snapshot_at=<time>-changes`, ingestion/incremental.py): the newest copy of each
+    id across every pull the lake holds. -#}
+{% macro newest_pulled_copy_filter() -%}
+    row_number() over (partition by id order by {{ newest_copy_order() }}, snapshot_at desc) = 1
+{%- endmacro %}
+
+{#- True for an object's newest copy when it is older than the newest full listing: the listing no longer holds
+    the object and no pull has seen it since, so Square deleted it (deleted customers leave no other trace). -#}
+{% macro missing_from_latest_full_listing() -%}
+    snapshot_at < max(snapshot_at) filter (where not ends_with(snapshot_at, '-changes')) over ()
+{%- endmacro %}

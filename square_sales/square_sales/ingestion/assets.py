@@ -15,7 +15,7 @@ so loading the code location stays cheap.
 """
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from dagster import (
@@ -23,12 +23,14 @@ from dagster import (
     AssetMaterialization,
     AssetsDefinition,
     BackfillPolicy,
+    Config,
     DailyPartitionsDefinition,
     FreshnessPolicy,
     MaterializeResult,
     MetadataValue,
     asset,
 )
+from pydantic import Field
 
 from data_platform.resources.lake import LakeResource
 from square_sales.dagster_features import accepted_dagster_previews
@@ -67,8 +69,6 @@ DAILY_DESCRIPTIONS = {
 }
 SNAPSHOT_DESCRIPTIONS = {
     "locations": "All Square locations (complete snapshot each run).",
-    "catalog": "The Square catalog: items, variations, categories, taxes, discounts (complete snapshot).",
-    "customers": "Square customers (complete snapshot each run).",
     "team_members": "The seller's team members with their wage settings (complete snapshot).",
     "inventory_counts": "Current stock (IN_STOCK) per item variation and location (complete snapshot).",
     "disputes": "Card payment disputes (chargebacks) in every state (complete snapshot: Square lists them without a "
@@ -77,6 +77,25 @@ SNAPSHOT_DESCRIPTIONS = {
     "loyalty_accounts": "Loyalty accounts with their point balance (complete snapshot).",
     "invoices": "Invoices of every location, with their status (complete snapshot).",
 }
+
+
+INCREMENTAL_DESCRIPTIONS = {
+    "catalog": "The Square catalog (items, variations, categories, taxes, discounts, modifiers, pricing rules), "
+    "pulled incrementally: the objects changed since the last pull (SearchCatalogObjects begin_time, deleted "
+    "objects included), a full listing the first time, weekly and on demand (run config full_pull).",
+    "customers": "Square customer profiles, pulled incrementally: those created or updated since the last pull "
+    "(SearchCustomers updated_at), a full listing the first time, weekly and on demand (run config full_pull): "
+    "Square keeps no trace of a deleted profile, so deletions show at the next full listing.",
+}
+
+
+class IncrementalPullConfig(Config):
+    full_pull: bool = Field(
+        default=False, description="List everything again instead of pulling the changes since the last pull."
+    )
+    full_pull_after_days: int = Field(
+        default=7, ge=1, description="A full listing runs by itself when the newest one is older than this."
+    )
 
 
 def _metadata(
@@ -226,6 +245,52 @@ def _prune_snapshots(lake: LakeResource, folder: str) -> None:
         lake.delete(snapshot, recursive=True)
 
 
+def _incremental_raw_asset(entity_name: str, freshness_policy: FreshnessPolicy | None) -> AssetsDefinition:
+    @asset(
+        key=raw_asset_key(entity_name),
+        group_name=RAW_GROUP,
+        kinds=RAW_KINDS,
+        owners=[OWNER],
+        description=INCREMENTAL_DESCRIPTIONS[entity_name],
+        metadata={
+            "lake_path": f"raw/square/{entity_name}/snapshot_at=YYYYMMDDTHHMMSSffffffZ[-changes]/part-000.parquet"
+        },
+        freshness_policy=freshness_policy,
+    )
+    def _raw_incremental(
+        context: AssetExecutionContext,
+        config: IncrementalPullConfig,
+        square: SquareClientResource,
+        lake: LakeResource,
+    ):
+        from square_sales.ingestion import incremental
+        from square_sales.ingestion.layout import ENTITIES
+        from square_sales.ingestion.pull import pull_changes, pull_snapshot
+
+        entity = ENTITIES[entity_name]
+        _prepare_lake(context, lake, entity.folder)
+        now = datetime.now(UTC)
+        state = incremental.lake_state(lake, entity)
+        since = incremental.changes_since(
+            state, now, config.full_pull, timedelta(days=config.full_pull_after_days)
+        )
+        path = incremental.pull_path(entity, now, changes=since is not None)
+        with square.open(log=context.log) as api:
+            if since is None:
+                stats = pull_snapshot(api, lake, entity, now, context.run.run_id, path=path)
+            else:
+                stats = pull_changes(api, lake, entity, since, path, context.run.run_id)
+            retries = api.stats.retries
+        incremental.prune(lake, entity)
+        pulled = "full listing" if since is None else f"changes since {since.isoformat()}"
+        context.log.info(f"{entity_name}: {pulled}, {stats.rows} rows from {stats.pages} pages")
+        metadata = _metadata(stats, [("snapshot", stats)], retries, lake)
+        metadata["pull"] = MetadataValue.text(pulled)
+        return MaterializeResult(metadata=metadata)
+
+    return _raw_incremental
+
+
 def build_daily_raw_assets(
     partitions: DailyPartitionsDefinition, freshness_policy: FreshnessPolicy | None = None
 ) -> list[AssetsDefinition]:
@@ -234,4 +299,8 @@ def build_daily_raw_assets(
 
 
 def build_snapshot_raw_assets(freshness_policy: FreshnessPolicy | None = None) -> list[AssetsDefinition]:
-    return [_snapshot_raw_asset(name, freshness_policy) for name in SNAPSHOT_DESCRIPTIONS]
+    """The objects Square lists whole: snapshots, and catalog and customers pulled incrementally."""
+    return [
+        *(_snapshot_raw_asset(name, freshness_policy) for name in SNAPSHOT_DESCRIPTIONS),
+        *(_incremental_raw_asset(name, freshness_policy) for name in INCREMENTAL_DESCRIPTIONS),
+    ]

@@ -36,6 +36,7 @@ from square_sales.ingestion.client import InvalidCursorError, SquareApi, SquareA
 from square_sales.ingestion.layout import TIMESTAMP, FieldProblems, RawEntity
 from square_sales.ingestion.sources import (
     CATALOG_TYPES,
+    CHANGE_SOURCES,
     DAILY_SOURCES,
     SNAPSHOT_SOURCES,
     Query,
@@ -53,6 +54,7 @@ __all__ = [
     "location_batches",
     "orders_query",
     "parse_square_time",
+    "pull_changes",
     "pull_day",
     "pull_days",
     "pull_snapshot",
@@ -347,14 +349,24 @@ def pull_snapshot(
     taken_at: datetime,
     run_id: str,
     location_ids: list[str] | None = None,
+    path: str | None = None,
 ) -> PullStats:
-    """A complete copy of ``entity`` as Square holds it now, as a new snapshot folder. Sources that ask per
-    location list the locations first unless ``location_ids`` are given."""
+    """A complete copy of ``entity`` as Square holds it now, as a new snapshot folder (``path``, by default the
+    entity's for ``taken_at``). Sources that ask per location list the locations first unless ``location_ids``
+    are given."""
     source = SNAPSHOT_SOURCES.get(entity.name)
     if source is None:
         raise ValueError(f"{entity.name} is not a snapshot entity")
     if location_ids is None:
         location_ids = api.location_ids() if source.per_location else []
     queries = source.queries(api, location_ids)
-    path = entity.snapshot_path(taken_at)
+    path = path or entity.snapshot_path(taken_at)
     return _write_partitions(lake, entity, [path], (None, []), run_id, queries, len(location_ids))[0]
+
+
+def pull_changes(
+    api: SquareApi, lake: LakeResource, entity: RawEntity, since: datetime, path: str, run_id: str
+) -> PullStats:
+    """What Square changed in ``entity`` since ``since`` (deletions where Square lists them), as one file."""
+    queries = CHANGE_SOURCES[entity.name].queries(api, since)
+    return _write_partitions(lake, entity, [path], (None, []), run_id, queries, 0)[0]

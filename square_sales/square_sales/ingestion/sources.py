@@ -7,6 +7,9 @@ from the start) returning the objects of each page, with the context its rows ca
 listed for) and the column it is sorted by, if a rejected cursor can resume from the last value received.
 
 Children are listed per parent, from the parent's own listing: a drawer shift's events, a payout's entries.
+
+Catalog and customers are also pulled *incrementally*: a change source gives the queries of what changed since a
+time (Square's search on the objects' update time), deleted catalog objects included.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ DRAWER_SHIFTS_PAGE_LIMIT = 1000
 INVENTORY_PAGE_LIMIT = 1000
 LOYALTY_EVENTS_PAGE_LIMIT = 30
 SEARCH_PAGE_LIMIT = 200  # team members, gift cards, loyalty accounts, invoices
+CATALOG_SEARCH_PAGE_LIMIT = 1000
+CUSTOMERS_SEARCH_PAGE_LIMIT = 100
 # A register's clock may run ahead of Square's: a change Square recorded shortly before the day began can still
 # have occurred on it.
 CLOCK_SKEW = timedelta(hours=1)
@@ -55,6 +60,7 @@ class Window:
 
 DayQueries = Callable[[SquareApi, Window, list[str]], Iterable[Query]]
 SnapshotQueries = Callable[[SquareApi, list[str]], Iterable[Query]]
+ChangeQueries = Callable[[SquareApi, datetime], Iterable[Query]]
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,15 @@ class SnapshotSource:
     endpoint: str
     queries: SnapshotQueries
     per_location: bool = False  # asks one location at a time: the pull lists the locations first
+
+
+@dataclass(frozen=True)
+class ChangeSource:
+    """What changed since a time (deletions too, where Square keeps them): the incremental pull of an object
+    Square otherwise lists whole (its full listing stays in SNAPSHOT_SOURCES)."""
+
+    endpoint: str
+    queries: ChangeQueries
 
 
 def square_time(moment: datetime, timespec: str = "milliseconds") -> str:
@@ -297,6 +312,38 @@ def _snapshot(call: Callable[[SquareApi], Pages]) -> SnapshotQueries:
     """A snapshot read by one query (from the start again if Square rejects its cursor)."""
     return lambda api, location_ids: [Query(lambda _: call(api))]
 
+
+# -- changes ------------------------------------------------------------------------------------------------------
+
+
+def _catalog_changes(api: SquareApi, since: datetime) -> Iterator[Query]:
+    """Objects changed strictly after ``since``; a deleted object comes back with ``is_deleted`` (its
+    ``updated_at`` is the deletion)."""
+    body = {
+        "object_types": CATALOG_TYPES.split(","),
+        "begin_time": square_time(since),
+        "include_deleted_objects": True,
+        "limit": CATALOG_SEARCH_PAGE_LIMIT,
+    }
+    yield Query(lambda _: api.search("v2/catalog/search", body, "objects"))
+
+
+def _customer_changes(api: SquareApi, since: datetime) -> Iterator[Query]:
+    """Profiles created or updated since ``since``. Square keeps no trace of a deleted profile: deletions show
+    as ids missing from the next full listing."""
+    body = {
+        "query": {"filter": {"updated_at": {"start_at": square_time(since)}}},
+        "limit": CUSTOMERS_SEARCH_PAGE_LIMIT,
+    }
+    yield Query(lambda _: api.search("v2/customers/search", body, "customers"))
+
+
+CHANGE_SOURCES: dict[str, ChangeSource] = {
+    "catalog": ChangeSource(
+        "POST /v2/catalog/search (begin_time, include_deleted_objects)", _catalog_changes
+    ),
+    "customers": ChangeSource("POST /v2/customers/search (updated_at filter)", _customer_changes),
+}
 
 DAILY_SOURCES: dict[str, DailySource] = {
     "orders": DailySource("POST /v2/orders/search", _orders),

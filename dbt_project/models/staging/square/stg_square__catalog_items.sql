@@ -1,13 +1,17 @@
-{#- Sellable catalog entries from the latest catalog snapshot: items and their variations (line items point at
-    a variation's id through `catalog_object_id`). -#}
+{#- Sellable catalog entries: items and their variations (line items point at a variation's id through
+    `catalog_object_id`), the newest version of each from the full listings and changes pulled; deleted ones
+    flagged `is_deleted` (Square returned them deleted, or the newest full listing no longer holds them). -#}
 with source as (
     select * from {{ source('square_raw', 'catalog') }}
 ),
 
 latest_snapshot as (
-    select * from source
+    select
+        *,
+        {{ missing_from_latest_full_listing() }} as is_missing
+    from source
     where type in ('ITEM', 'ITEM_VARIATION')
-    qualify {{ latest_snapshot_filter() }}
+    qualify {{ newest_pulled_copy_filter() }}
 ),
 
 parsed as (
@@ -17,7 +21,7 @@ parsed as (
         {{ parse_record('raw_json', square_catalog_object()) }} as object_record,
         version as catalog_version,
         updated_at,
-        coalesce(is_deleted, false) as is_deleted
+        coalesce(is_deleted, false) or is_missing as is_deleted
     from latest_snapshot
 )
 
