@@ -70,3 +70,15 @@
         from parquet_file_metadata('{{ env_var("LAKE_ROOT_URL", "../.data/lake") }}/raw/square/{{ table }}/*/*.parquet')
     )
 {%- endmacro %}
+
+{#- The first day a cumulative daily mart (stock on hand, gift card liability) rebuilds, as SQL over the days with
+    data (`business_date`): the run's window start, but never before the first day the lake has data for. A
+    window reaches a day before its first partition; without the floor an incremental run would add a day a full
+    rebuild does not have. -#}
+{% macro restated_first_day() -%}
+    {%- if is_incremental() and var('business_date_start') -%}
+        greatest(cast('{{ var("business_date_start") }}' as date), min(business_date))
+    {%- else -%}
+        min(business_date)
+    {%- endif -%}
+{%- endmacro %}

@@ -49,11 +49,7 @@ days_active as (
 
 bounds as (
     select
-        {% if is_incremental() and var('business_date_start') -%}
-            cast('{{ var("business_date_start") }}' as date)
-        {%- else -%}
-            min(business_date)
-        {%- endif %} as first_day,
+        {{ restated_first_day() }} as first_day,
         greatest(max(business_date), {{ latest_raw_day('gift_card_activities') }}) as last_day
     from days_active
 ),
