@@ -15,6 +15,15 @@
     {{ window_between(column, 'business_date_start', 'business_date_end', is_incremental()) }}
 {%- endmacro %}
 
+{#- Every business day from the window's first on (incremental runs with the vars set), else `true`. -#}
+{% macro business_date_onward_filter(column='business_date') -%}
+    {%- if is_incremental() and var('business_date_start') -%}
+        {{ column }} >= cast('{{ var("business_date_start") }}' as date)
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
 {#- The same windows for tests: a partitioned run checks the days it wrote, so its cost stays proportional to
     the window (a full refresh, with no window vars, checks everything). -#}
 {% macro tested_window_filter(column='business_date') -%}
@@ -26,10 +35,13 @@
 {%- endmacro %}
 
 {#- The window of a model replaced by `window_column` (`business_date` or `raw_partition_date`); `tested` gives
-    the tests' version, which applies whenever the vars are set. -#}
-{% macro model_window_filter(window_column, tested=false) -%}
+    the tests' version, which applies whenever the vars are set; `onward`, every business day from the window's
+    first on (a model that restates later days). -#}
+{% macro model_window_filter(window_column, tested=false, onward=false) -%}
     {%- if window_column == 'raw_partition_date' -%}
         {{ tested_raw_window_filter() if tested else raw_partition_filter() }}
+    {%- elif window_column == 'business_date' and onward and not tested -%}
+        {{ business_date_onward_filter() }}
     {%- elif window_column == 'business_date' -%}
         {{ tested_window_filter() if tested else business_date_filter() }}
     {%- else -%}
@@ -45,5 +57,28 @@
         and cast('{{ var(end_var) }}' as date)
     {%- else -%}
         true
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The last day the lake holds a raw partition of `table` for (a partition can be empty: a day without any
+    change, or today before its first one), from the files' names, as SQL. It is where a daily mart that goes on
+    every day (stock on hand) ends. The path is the one the sources read (models/staging/square/_square__sources.yml).
+-#}
+{% macro latest_raw_day(table) -%}
+    (
+        select max(cast(regexp_extract(file_name, 'date=(\d{4}-\d{2}-\d{2})', 1) as date))
+        from parquet_file_metadata('{{ env_var("LAKE_ROOT_URL", "../.data/lake") }}/raw/square/{{ table }}/*/*.parquet')
+    )
+{%- endmacro %}
+
+{#- The first day a cumulative daily mart (stock on hand, gift card liability) rebuilds, as SQL over the days with
+    data (`business_date`): the run's window start, but never before the first day the lake has data for. A
+    window reaches a day before its first partition; without the floor an incremental run would add a day a full
+    rebuild does not have. -#}
+{% macro restated_first_day() -%}
+    {%- if is_incremental() and var('business_date_start') -%}
+        greatest(cast('{{ var("business_date_start") }}' as date), min(business_date))
+    {%- else -%}
+        min(business_date)
     {%- endif -%}
 {%- endmacro %}

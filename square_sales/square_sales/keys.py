@@ -11,8 +11,29 @@ RAW_KINDS = {"square", "parquet"}
 GOLD_GROUP = "square_gold"
 GOLD_PREFIX = "gold"
 
-DAILY_RAW_ENTITIES = ("orders", "payments", "refunds")
-SNAPSHOT_RAW_ENTITIES = ("locations", "catalog", "customers")
+SALES_DAILY_RAW_ENTITIES = ("orders", "payments", "refunds")
+DAILY_RAW_ENTITIES = (
+    *SALES_DAILY_RAW_ENTITIES,
+    "inventory_changes",
+    "timecards",
+    "cash_drawer_shifts",
+    "cash_drawer_shift_events",
+    "payouts",
+    "payout_entries",
+    "gift_card_activities",
+    "loyalty_events",
+)
+SNAPSHOT_RAW_ENTITIES = (
+    "locations",
+    "catalog",
+    "customers",
+    "team_members",
+    "inventory_counts",
+    "disputes",
+    "gift_cards",
+    "loyalty_accounts",
+    "invoices",
+)
 
 
 def raw_asset_key(entity_name: str) -> AssetKey:

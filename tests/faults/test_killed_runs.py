@@ -27,7 +27,7 @@ import pytest
 from dagster import DagsterInstance, DagsterRunStatus
 
 from data_platform.resources.lake import LakeResource
-from square_sales.ingestion.layout import DAILY_ENTITIES
+from square_sales.ingestion.layout import SALES_DAILY_ENTITIES
 from square_sales.ingestion.pull import pull_day
 from tests.ingestion.support import day_bounds, fast_api
 from tests.support.cli import DAILY_RAW_ASSETS, dg_launch
@@ -100,7 +100,7 @@ def _truth_ids(sandbox, entity, day) -> set[str]:
 
 
 def _assert_equals_the_sandbox(lake: LakeResource, sandbox, path: str, content: bytes) -> None:
-    entity = next(e for e in DAILY_ENTITIES if path.startswith(e.folder))
+    entity = next(e for e in SALES_DAILY_ENTITIES if path.startswith(e.folder))
     day = dt.date.fromisoformat(path.split("date=")[1][:10])
     ids = pq.read_table(io.BytesIO(content)).column("id").to_pylist()
     assert sorted(ids) == sorted(_truth_ids(sandbox, entity, day)), path
@@ -128,7 +128,7 @@ def test_a_killed_multi_day_pull_leaves_no_partial_partition_and_the_next_run_cl
     with fast_api(fault_sandbox) as api:
         location_ids = api.location_ids()
         for day in DAYS[:2]:
-            for entity in DAILY_ENTITIES:
+            for entity in SALES_DAILY_ENTITIES:
                 pull_day(api, lake, entity, day, TIMEZONE, location_ids, run_id="earlier")
     earlier = _partitions(lake)
 
@@ -167,7 +167,7 @@ def test_a_killed_multi_day_pull_leaves_no_partial_partition_and_the_next_run_cl
     assert rerun.returncode == 0, stderr.decode()[-3000:]
     assert _leftovers(lake, process.pid) == []
     final = _partitions(lake)
-    assert len(final) == len(DAYS) * len(DAILY_ENTITIES)
+    assert len(final) == len(DAYS) * len(SALES_DAILY_ENTITIES)
     for path, content in final.items():
         _assert_equals_the_sandbox(lake, fault_sandbox, path, content)
 

@@ -44,6 +44,15 @@ MART_TABLES = [
     "fct_refunds",
     "daily_sales_by_location",
     "daily_late_arrivals_by_location",
+    "fct_inventory_changes",
+    "inventory_on_hand_by_location",
+    "fct_timecards",
+    "daily_labor_by_location",
+    "cash_drawer_shifts",
+    "fct_payouts",
+    "gift_card_liability",
+    "fct_loyalty_events",
+    "daily_loyalty_by_location",
 ]
 
 

@@ -1,7 +1,8 @@
 """Publishing marts from the warehouse to their Delta tables on the lake (run time only: loads pyarrow, delta-rs).
 
 A run of the daily gold tables for partitions S..E publishes the business days its dbt run rebuilt, S-1..E+1
-(``partition_window.py``), in one replace-where commit per table: re-running is idempotent and a late upload's day
+(``partition_window.py``; from S-1 to the mart's last day for a mart that restates later days), in one
+replace-where commit per table: re-running is idempotent and a late upload's day
 is corrected in place. A table published for the first time, a reference table and a full refresh take the
 whole mart. Rows stream from DuckDB to delta-rs in Arrow batches, so memory does not grow with the mart's size.
 """
@@ -87,6 +88,8 @@ def publish_table(
     _require_partition_column(connection, table)
     if days is not None and open_table(location) is None:
         days = None  # first publish: the whole mart, not only this run's days
+    if days is not None and table.restates_later_days:
+        days = _through_last_day(connection, table, days)
     rows = mart_rows(connection, table, days)
     commit = replace_rows(
         location,
@@ -96,6 +99,14 @@ def publish_table(
         replace_schema=full_refresh,
     )
     return days, commit
+
+
+def _through_last_day(
+    connection: duckdb.DuckDBPyConnection, table: GoldTable, days: BusinessDays
+) -> BusinessDays:
+    """The run's days extended to the mart's last day: the dbt run rebuilt them all."""
+    (last,) = connection.execute(f"select max({BUSINESS_DATE}) from {table.relation}").fetchone()
+    return BusinessDays(days.first, max(days.last, last)) if last is not None else days
 
 
 def mart_rows(

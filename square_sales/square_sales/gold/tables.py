@@ -2,7 +2,8 @@
 mart added later is published without any change here.
 
 A mart tagged `daily_partitioned` (models/marts/daily/) becomes a Delta table partitioned by `business_date`,
-replaced day by day; any other mart (models/marts/reference/) is replaced whole.
+replaced day by day; any other mart (models/marts/reference/) is replaced whole. A daily mart configured
+`restates_later_days` (cumulative: stock on hand, gift card liability) is replaced from the run's first day on.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ class GoldTable:
     daily: bool
     description: str
     column_schema: TableSchema | None
+    # Each dbt run rebuilds every day from its window's first on (a cumulative mart): so is each publish.
+    restates_later_days: bool = False
 
     @property
     def key(self) -> AssetKey:
@@ -58,6 +61,7 @@ def gold_tables(manifest: DbtManifest) -> list[GoldTable]:
                 daily=DAILY_PARTITIONED_TAG in node.get("tags", []),
                 description=node.get("description") or f"The mart {node['name']}.",
                 column_schema=mart.metadata.get("dagster/column_schema"),
+                restates_later_days=bool(node["config"].get("restates_later_days")),
             )
         )
     return sorted(tables, key=lambda table: table.name)

@@ -1,4 +1,7 @@
-"""Raw Square assets: daily partitions of orders, payments and refunds; snapshots of locations, catalog, customers.
+"""Raw Square assets: daily partitions of what Square filters by time (orders, payments, refunds, inventory
+changes, timecards, cash drawer shifts and their events, payouts and their entries, gift card activities, loyalty
+events); snapshots of the rest (locations, catalog, customers, team members, inventory counts, disputes, gift cards,
+loyalty accounts, invoices).
 
 Materializing a partition pulls everything Square holds for that business day *now* and replaces the partition in
 the lake, so re-running is idempotent and late (offline-mode) uploads are picked up by simply pulling the day again.
@@ -12,7 +15,7 @@ so loading the code location stays cheap.
 """
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from dagster import (
@@ -20,12 +23,14 @@ from dagster import (
     AssetMaterialization,
     AssetsDefinition,
     BackfillPolicy,
+    Config,
     DailyPartitionsDefinition,
     FreshnessPolicy,
     MaterializeResult,
     MetadataValue,
     asset,
 )
+from pydantic import Field
 
 from data_platform.resources.lake import LakeResource
 from square_sales.dagster_features import accepted_dagster_previews
@@ -46,12 +51,51 @@ DAILY_DESCRIPTIONS = {
     "payments": "Square payments by business day of created_at, per location, with offline-payment flags and raw "
     "JSON.",
     "refunds": "Square payment refunds by business day of created_at, per location, with raw JSON.",
+    "inventory_changes": "Square inventory changes (physical counts and adjustments: sales, returns, receipts, "
+    "waste) by business day of occurred_at, all locations, as Square has recorded them by now: an offline sale's "
+    "stock movement reaches Square with its upload and lands in the day it happened. One scan per run.",
+    "timecards": "Square timecards (who worked when, breaks, wage) by business day of start_at, all locations.",
+    "cash_drawer_shifts": "Square cash drawer shifts in full (float, cash sales and refunds, paid in/out, "
+    "expected and counted cash) by business day of opened_at, per location.",
+    "cash_drawer_shift_events": "The events of each cash drawer shift (cash payments and refunds, paid in/out, "
+    "no sale), in the partition of the shift's opening day, with the shift and location they belong to.",
+    "payouts": "Square payouts to the bank by business day of created_at, per location.",
+    "payout_entries": "The entries of each payout (charges, fees, refunds), in the partition of the payout's day, "
+    "with the payout's location.",
+    "gift_card_activities": "Square gift card activities (activations, loads, redemptions, refunds) by business "
+    "day of created_at, all locations.",
+    "loyalty_events": "Square loyalty events (points accumulated, adjusted, redeemed) by business day of "
+    "created_at (when Square recorded them), all locations.",
 }
 SNAPSHOT_DESCRIPTIONS = {
     "locations": "All Square locations (complete snapshot each run).",
-    "catalog": "The Square catalog: items, variations, categories, taxes, discounts (complete snapshot).",
-    "customers": "Square customers (complete snapshot each run).",
+    "team_members": "The seller's team members with their wage settings (complete snapshot).",
+    "inventory_counts": "Current stock (IN_STOCK) per item variation and location (complete snapshot).",
+    "disputes": "Card payment disputes (chargebacks) in every state (complete snapshot: Square lists them without a "
+    "time filter).",
+    "gift_cards": "The seller's gift cards with their current balance (complete snapshot).",
+    "loyalty_accounts": "Loyalty accounts with their point balance (complete snapshot).",
+    "invoices": "Invoices of every location, with their status (complete snapshot).",
 }
+
+
+INCREMENTAL_DESCRIPTIONS = {
+    "catalog": "The Square catalog (items, variations, categories, taxes, discounts, modifiers, pricing rules), "
+    "pulled incrementally: the objects changed since the last pull (SearchCatalogObjects begin_time, deleted "
+    "objects included), a full listing the first time, weekly and on demand (run config full_pull).",
+    "customers": "Square customer profiles, pulled incrementally: those created or updated since the last pull "
+    "(SearchCustomers updated_at), a full listing the first time, weekly and on demand (run config full_pull): "
+    "Square keeps no trace of a deleted profile, so deletions show at the next full listing.",
+}
+
+
+class IncrementalPullConfig(Config):
+    full_pull: bool = Field(
+        default=False, description="List everything again instead of pulling the changes since the last pull."
+    )
+    full_pull_after_days: int = Field(
+        default=7, ge=1, description="A full listing runs by itself when the newest one is older than this."
+    )
 
 
 def _metadata(
@@ -99,14 +143,14 @@ def _prepare_lake(context: AssetExecutionContext, lake: LakeResource, folder: st
 def _pull_days(
     context: AssetExecutionContext, api: "SquareApi", lake: LakeResource, entity: "RawEntity", timezone: str
 ) -> Iterator[tuple[str, "PullStats"]]:
-    """Each partition of the run in turn, its file replaced as soon as it is pulled, with its figures."""
-    from square_sales.ingestion.pull import pull_day
+    """Each partition of the run in turn, its file replaced as soon as it is pulled (a range scan's all at once,
+    when the scan ends), with its figures."""
+    from square_sales.ingestion.pull import pull_days
 
     location_ids = api.location_ids()
-    for key in context.partition_keys:
-        stats = pull_day(
-            api, lake, entity, date.fromisoformat(key), timezone, location_ids, context.run.run_id
-        )
+    days = [date.fromisoformat(key) for key in context.partition_keys]
+    for day, stats in pull_days(api, lake, entity, days, timezone, location_ids, context.run.run_id):
+        key = day.isoformat()
         context.log.info(
             f"{entity.name} {key}: {stats.rows} rows from {stats.pages} pages, "
             f"{stats.late_uploads} late, {stats.bytes_written} bytes in {stats.seconds:.1f}s"
@@ -201,6 +245,52 @@ def _prune_snapshots(lake: LakeResource, folder: str) -> None:
         lake.delete(snapshot, recursive=True)
 
 
+def _incremental_raw_asset(entity_name: str, freshness_policy: FreshnessPolicy | None) -> AssetsDefinition:
+    @asset(
+        key=raw_asset_key(entity_name),
+        group_name=RAW_GROUP,
+        kinds=RAW_KINDS,
+        owners=[OWNER],
+        description=INCREMENTAL_DESCRIPTIONS[entity_name],
+        metadata={
+            "lake_path": f"raw/square/{entity_name}/snapshot_at=YYYYMMDDTHHMMSSffffffZ[-changes]/part-000.parquet"
+        },
+        freshness_policy=freshness_policy,
+    )
+    def _raw_incremental(
+        context: AssetExecutionContext,
+        config: IncrementalPullConfig,
+        square: SquareClientResource,
+        lake: LakeResource,
+    ):
+        from square_sales.ingestion import incremental
+        from square_sales.ingestion.layout import ENTITIES
+        from square_sales.ingestion.pull import pull_changes, pull_snapshot
+
+        entity = ENTITIES[entity_name]
+        _prepare_lake(context, lake, entity.folder)
+        now = datetime.now(UTC)
+        state = incremental.lake_state(lake, entity)
+        since = incremental.changes_since(
+            state, now, config.full_pull, timedelta(days=config.full_pull_after_days)
+        )
+        path = incremental.pull_path(entity, now, changes=since is not None)
+        with square.open(log=context.log) as api:
+            if since is None:
+                stats = pull_snapshot(api, lake, entity, now, context.run.run_id, path=path)
+            else:
+                stats = pull_changes(api, lake, entity, since, path, context.run.run_id)
+            retries = api.stats.retries
+        incremental.prune(lake, entity)
+        pulled = "full listing" if since is None else f"changes since {since.isoformat()}"
+        context.log.info(f"{entity_name}: {pulled}, {stats.rows} rows from {stats.pages} pages")
+        metadata = _metadata(stats, [("snapshot", stats)], retries, lake)
+        metadata["pull"] = MetadataValue.text(pulled)
+        return MaterializeResult(metadata=metadata)
+
+    return _raw_incremental
+
+
 def build_daily_raw_assets(
     partitions: DailyPartitionsDefinition, freshness_policy: FreshnessPolicy | None = None
 ) -> list[AssetsDefinition]:
@@ -209,4 +299,8 @@ def build_daily_raw_assets(
 
 
 def build_snapshot_raw_assets(freshness_policy: FreshnessPolicy | None = None) -> list[AssetsDefinition]:
-    return [_snapshot_raw_asset(name, freshness_policy) for name in SNAPSHOT_DESCRIPTIONS]
+    """The objects Square lists whole: snapshots, and catalog and customers pulled incrementally."""
+    return [
+        *(_snapshot_raw_asset(name, freshness_policy) for name in SNAPSHOT_DESCRIPTIONS),
+        *(_incremental_raw_asset(name, freshness_policy) for name in INCREMENTAL_DESCRIPTIONS),
+    ]

@@ -44,6 +44,25 @@ RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 ORDERS_PAGE_LIMIT = 1000
 LIST_PAGE_LIMIT = 100
 MAX_LOCATIONS_PER_SEARCH = 10
+# The OAuth permission each endpoint needs (Square's API reference; path prefixes, most specific first), so a
+# 403 INSUFFICIENT_SCOPES names what to grant.
+ENDPOINT_SCOPES = (
+    ("v2/orders", "ORDERS_READ"),
+    ("v2/payments", "PAYMENTS_READ"),
+    ("v2/refunds", "PAYMENTS_READ"),
+    ("v2/locations", "MERCHANT_PROFILE_READ"),
+    ("v2/catalog", "ITEMS_READ"),
+    ("v2/customers", "CUSTOMERS_READ"),
+    ("v2/inventory", "INVENTORY_READ"),
+    ("v2/team-members", "EMPLOYEES_READ"),
+    ("v2/labor", "TIMECARDS_READ"),
+    ("v2/cash-drawers", "CASH_DRAWER_READ"),
+    ("v2/payouts", "PAYOUTS_READ"),
+    ("v2/disputes", "DISPUTES_READ"),
+    ("v2/gift-cards", "GIFTCARDS_READ"),
+    ("v2/loyalty", "LOYALTY_READ"),
+    ("v2/invoices", "INVOICES_READ"),
+)
 
 
 class SquareApiError(RuntimeError):
@@ -52,6 +71,16 @@ class SquareApiError(RuntimeError):
 
 class SquareAuthError(SquareApiError):
     """Square rejected the access token (401/403)."""
+
+
+class SquareScopeError(SquareAuthError):
+    """The access token works but lacks the permission an endpoint needs (403 INSUFFICIENT_SCOPES)."""
+
+
+def endpoint_scope(path: str) -> str | None:
+    """The OAuth permission ``path`` (e.g. ``v2/payouts/po_1/payout-entries``) needs, when known."""
+    path = path.lstrip("/")
+    return next((scope for prefix, scope in ENDPOINT_SCOPES if path.startswith(prefix)), None)
 
 
 class SquareUnavailableError(SquareApiError):
@@ -293,6 +322,13 @@ class SquareApi:
         detail = redact(_square_errors(response))
         if status in RETRYABLE_STATUSES:
             raise _Retryable(f"HTTP {status} {detail}", _retry_after_seconds(response))
+        if status == 403 and "INSUFFICIENT_SCOPES" in detail:
+            scope = endpoint_scope(path) or "the permission this endpoint needs"
+            raise SquareScopeError(
+                f"Square {method} /{path} at {self.base_url}: the access token lacks the {scope} permission "
+                f"(HTTP 403 {detail}). Grant {scope} to the application's token ({SQUARE_ACCESS_TOKEN_VARIABLE}) "
+                "to land this object; objects needing other permissions are not affected."
+            )
         if status in (401, 403):
             raise SquareAuthError(
                 f"Square {method} /{path} at {self.base_url} refused the access token (HTTP {status} {detail}); "
@@ -347,12 +383,21 @@ class SquareApi:
             prefetcher.shutdown(wait=False, cancel_futures=True)
 
     def single_page(
-        self, method: str, path: str, list_key: str, *, json: dict | None = None, params: dict | None = None
+        self,
+        method: str,
+        path: str,
+        list_key: str,
+        *,
+        json: dict | None = None,
+        params: dict | None = None,
+        single: bool = False,
     ) -> list[dict[str, Any]]:
-        """The objects of one answer (an endpoint without paging, or only the first page wanted)."""
-        objects, _ = page_objects(
-            self.request(method, path, json=json, params=params), f"{method} /{path}", list_key
-        )
+        """The objects of one answer (an endpoint without paging, or only the first page wanted); ``single``:
+        ``list_key`` holds one object rather than a list."""
+        answer = self.request(method, path, json=json, params=params)
+        if single and isinstance(answer, dict) and isinstance(answer.get(list_key), dict):
+            answer = {**answer, list_key: [answer[list_key]]}
+        objects, _ = page_objects(answer, f"{method} /{path}", list_key)
         return objects
 
     def search_orders(
@@ -377,6 +422,17 @@ class SquareApi:
     ) -> Iterator[list[dict[str, Any]]]:
         """Pages of a GET list endpoint (payments, refunds, catalog, customers)."""
         return self.pages("GET", path, list_key, params=params)
+
+    def search(self, path: str, body: dict[str, Any], list_key: str) -> Iterator[list[dict[str, Any]]]:
+        """Pages of a POST search endpoint (the cursor goes back in the body, with the original query)."""
+        return self.pages("POST", path, list_key, json=body)
+
+    def retrieve(self, path: str, object_key: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        """One object from a retrieve endpoint (``{"<object_key>": {...}}``), checked like a page."""
+        objects = self.single_page("GET", path, object_key, params=params, single=True)
+        if not objects:
+            raise SquareResponseError(f"Square GET /{path} answered without '{object_key}'.")
+        return objects[0]
 
     def list_locations(self) -> list[dict[str, Any]]:
         return self.single_page("GET", "v2/locations", "locations")

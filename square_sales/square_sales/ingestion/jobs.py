@@ -16,13 +16,19 @@ REASON_TAG = "square/reason"
 square_raw_daily_job = define_asset_job(
     "square_raw_daily_job",
     selection=AssetSelection.assets(*DAILY_RAW_KEYS),
-    description="Pull orders, payments and refunds for a partition range (one run per range).",
+    description=(
+        "Pull every daily Square object (sales, inventory changes, timecards, cash drawers, payouts, gift card "
+        "activities, loyalty events) for a partition range (one run per range)."
+    ),
 )
 
 square_raw_snapshots_job = define_asset_job(
     "square_raw_snapshots_job",
     selection=AssetSelection.assets(*SNAPSHOT_RAW_KEYS),
-    description="Take fresh snapshots of Square locations, catalog and customers.",
+    description=(
+        "Take fresh snapshots of the Square objects without a time filter (locations, catalog, customers, team "
+        "members, inventory counts, disputes, gift cards, loyalty accounts, invoices)."
+    ),
 )
 
 

@@ -22,6 +22,7 @@ value by value to say which object and field are wrong.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -71,22 +72,49 @@ class Column:
     on_malformed: OnMalformed = OnMalformed.KEPT
     when_absent: Any = None  # the value when the field is absent or null
     expected: str = ""  # what a valid value looks like, for messages
+    # Other places the value may sit, tried in order when ``path`` holds nothing (an InventoryChange keeps its
+    # fields under `adjustment`, `physical_count` or `transfer`, whichever its type is).
+    alternatives: tuple[tuple[str, ...], ...] = ()
+    # A value of the query rather than of the object (the shift an event was listed for): the key in the
+    # context the pull passes along with each page.
+    context_key: str | None = None
+    # A value made of other fields (an id for objects Square gives none, like inventory counts).
+    derive: Callable[[dict[str, Any]], Any] | None = None
+
+    @property
+    def json_paths(self) -> list[str]:
+        """The dotted paths the value is read from, in order (none for a fixed, context or derived value)."""
+        return [".".join(path) for path in (self.path, *self.alternatives) if path]
 
     @property
     def source(self) -> str:
-        return ".".join(self.path) if self.path else self.name
+        return " or ".join(self.json_paths) or self.name
 
-    def extract(self, obj: dict[str, Any]) -> Any:
+    def extract(self, obj: dict[str, Any], context: Mapping[str, Any] | None = None) -> Any:
+        if self.context_key is not None:
+            return (context or {}).get(self.context_key, self.when_absent)
+        if self.derive is not None:
+            return self.derive(obj)
         if self.path is None:
             return self.when_absent
-        value: Any = obj
-        for depth, key in enumerate(self.path):
-            if value is None:
+        value = None
+        for path in (self.path, *self.alternatives):
+            value = _at(obj, path)
+            if value is not None:
                 break
-            if not isinstance(value, dict):
-                return _Malformed(value, ".".join(self.path[:depth]))
-            value = value.get(key)
         return self.when_absent if value is None else value
+
+
+def _at(obj: dict[str, Any], path: tuple[str, ...]) -> Any:
+    """The value at ``path`` (None when absent), or _Malformed when a parent is not an object."""
+    value: Any = obj
+    for depth, key in enumerate(path):
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            return _Malformed(value, ".".join(path[:depth]))
+        value = value.get(key)
+    return value
 
 
 def _field(name: str, kind: pa.DataType, *path: str, **options: Any) -> Column:
@@ -218,8 +246,11 @@ class RawEntity:
     name: str
     response_key: str  # the list in Square's response body that holds the objects
     columns: tuple[Column, ...]
-    partitioned: bool  # daily partitions by created_at, or snapshots
+    partitioned: bool  # daily partitions by business day, or snapshots
     key_columns: tuple[str, ...] = ()  # never null in a sound partition (the blocking no_null_keys check)
+    # The column whose business day is the row's partition (rows of another day are skipped). None: the row
+    # belongs to the partition of the object it was listed for (a payout's entries, a drawer shift's events).
+    partition_column: str | None = "created_at"
 
     @property
     def schema(self) -> pa.Schema:
@@ -234,7 +265,17 @@ class RawEntity:
 
     @property
     def singular(self) -> str:
-        return {"catalog": "catalog object", "customers": "customer"}.get(self.name, self.name[:-1])
+        special = {"catalog": "catalog object", "customers": "customer", "payout_entries": "payout entry",
+                   "gift_card_activities": "gift card activity"}  # fmt: skip
+        return special.get(self.name, self.name[:-1].replace("_", " "))
+
+    def label(self, obj: dict[str, Any]) -> str:
+        """How messages name one object: its id, wherever the entity keeps it."""
+        object_id = self.column("id").extract(obj)
+        return object_id if isinstance(object_id, str) and object_id else "(no id)"
+
+    def column(self, name: str) -> Column:
+        return next(column for column in self.columns if column.name == name)
 
     def partition_path(self, day: date) -> str:
         return f"{RAW_PREFIX}/{self.name}/date={day.isoformat()}/part-000.parquet"
@@ -257,19 +298,26 @@ class RawEntity:
         run_id: str,
         problems: FieldProblems | None = None,
         where: str = "",
+        context: Mapping[str, Any] | None = None,
     ) -> pa.RecordBatch:
-        """The rows of ``objects``. Malformed values of ``kept`` fields become null and are added to
-        ``problems``; one of an ``error`` field raises MalformedFieldError naming ``where`` (the partition)."""
-        arrays = [self._column_array(column, objects, problems, where) for column in self.columns]
+        """The rows of ``objects`` (``context``: the query's values, e.g. the parent's id). Malformed values of
+        ``kept`` fields become null and are added to ``problems``; one of an ``error`` field raises
+        MalformedFieldError naming ``where`` (the partition)."""
+        arrays = [self._column_array(column, objects, problems, where, context) for column in self.columns]
         arrays.append(pa.array([orjson.dumps(obj) for obj in objects], pa.binary()).cast(pa.string()))
         arrays.append(pa.array([ingested_at] * len(objects), TIMESTAMP))
         arrays.append(pa.array([run_id] * len(objects), pa.string()))
         return pa.RecordBatch.from_arrays(arrays, schema=self.schema)
 
     def _column_array(
-        self, column: Column, objects: list[dict[str, Any]], problems: FieldProblems | None, where: str
+        self,
+        column: Column,
+        objects: list[dict[str, Any]],
+        problems: FieldProblems | None,
+        where: str,
+        context: Mapping[str, Any] | None,
     ) -> pa.Array:
-        values = [column.extract(obj) for obj in objects]
+        values = [column.extract(obj, context) for obj in objects]
         try:
             return _fast_array(column, values)
         except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
@@ -278,12 +326,12 @@ class RawEntity:
         if bad and column.on_malformed is OnMalformed.ERROR:
             first = bad[0]
             raise MalformedFieldError(
-                f"Square {self.name}{' ' + where if where else ''}: {self.singular} {object_label(objects[first])} "
+                f"Square {self.name}{' ' + where if where else ''}: {self.singular} {self.label(objects[first])} "
                 f"has {_describe(column, values[first])}, expected {column.expected} ({len(bad)} such object(s) "
                 "in the page); the partition was not replaced."
             )
         if bad and problems is not None:
-            problems.add(column.source, [object_label(objects[i]) for i in bad])
+            problems.add(column.source, [self.label(objects[i]) for i in bad])
         return pa.array(checked, column.type)
 
     def late_count(self, batch: pa.RecordBatch) -> int:
@@ -408,8 +456,293 @@ CUSTOMERS = RawEntity(
     partitioned=False,
 )
 
-DAILY_ENTITIES = (ORDERS, PAYMENTS, REFUNDS)
-SNAPSHOT_ENTITIES = (LOCATIONS, CATALOG, CUSTOMERS)
+# -- the chain's other objects (store operations and money beyond sales) ----------------------------------------
+
+
+def _time(name: str, *path: str, **options: Any) -> Column:
+    return _field(name, TIMESTAMP, *path, expected=_TIMESTAMP_TEXT, **options)
+
+
+def _none(name: str, kind: pa.DataType) -> Column:
+    """A column the object does not have (kept so every raw table has the same key columns)."""
+    return Column(name, kind, None)
+
+
+def _change_field(name: str, kind: pa.DataType, field_name: str | None = None, **options: Any) -> Column:
+    """A field of an InventoryChange's detail: under `adjustment`, `physical_count` or `transfer`."""
+    field_name = field_name or name
+    details = [("adjustment", field_name), ("physical_count", field_name), ("transfer", field_name)]
+    if kind == TIMESTAMP:
+        options.setdefault("expected", _TIMESTAMP_TEXT)
+    return Column(name, kind, details[0], alternatives=tuple(details[1:]), **options)
+
+
+def _inventory_count_id(count: dict[str, Any]) -> str | None:
+    """A count has no id of its own: it is the count of one variation, location and state."""
+    parts = [count.get("catalog_object_id"), count.get("location_id"), count.get("state")]
+    return ":".join(parts) if all(isinstance(part, str) and part for part in parts) else None
+
+
+# Partitioned by the business day the change *occurred* on (Square files it under created_at, when it reached
+# Square: an offline sale's stock movement arrives with the upload), so a day's partition holds its whole story.
+INVENTORY_CHANGES = RawEntity(
+    "inventory_changes",
+    "changes",
+    (
+        _change_field("id", pa.string()),
+        Column("location_id", pa.string(), ("adjustment", "location_id"),
+               alternatives=(("physical_count", "location_id"), ("transfer", "from_location_id"))),
+        _change_field("created_at", TIMESTAMP),
+        _none("updated_at", TIMESTAMP),  # a change never changes
+        _none("version", pa.int64()),
+        _change_field("occurred_at", TIMESTAMP),
+        _field("type", pa.string()),
+        _change_field("catalog_object_id", pa.string()),
+        _field("from_state", pa.string(), "adjustment", "from_state"),
+        Column("to_state", pa.string(), ("adjustment", "to_state"),
+               alternatives=(("physical_count", "state"), ("transfer", "state"))),
+        _change_field("quantity", pa.string()),  # a decimal number as text, as Square sends it
+    ),
+    partitioned=True,
+    key_columns=("id", "location_id", "occurred_at"),
+    partition_column="occurred_at",
+)  # fmt: skip
+
+TIMECARDS = RawEntity(
+    "timecards",
+    "timecards",
+    (
+        *_KEYS,
+        _field("version", pa.int64()),
+        _time("start_at"),
+        _time("end_at"),
+        _field("status", pa.string()),
+        _field("team_member_id", pa.string()),
+    ),
+    partitioned=True,
+    key_columns=("id", "location_id", "start_at"),
+    partition_column="start_at",
+)
+
+# The full CashDrawerShift (RetrieveCashDrawerShift): the listing's summary has no cash sales, refunds, paid in/out.
+CASH_DRAWER_SHIFTS = RawEntity(
+    "cash_drawer_shifts",
+    "cash_drawer_shifts",
+    (
+        *_KEYS,
+        _none("version", pa.int64()),
+        _time("opened_at"),
+        _time("ended_at"),
+        _time("closed_at"),
+        _field("state", pa.string()),
+        *_money("opened_cash_money"),
+        *_money("cash_payment_money"),
+        *_money("expected_cash_money"),
+    ),
+    partitioned=True,
+    key_columns=("id", "location_id", "opened_at"),
+    partition_column="opened_at",
+)
+
+# An event names neither its shift nor its location: both come from the shift it was listed for.
+CASH_DRAWER_SHIFT_EVENTS = RawEntity(
+    "cash_drawer_shift_events",
+    "cash_drawer_shift_events",
+    (
+        _field("id", pa.string()),
+        Column("location_id", pa.string(), None, context_key="location_id"),
+        _time("created_at"),
+        _none("updated_at", TIMESTAMP),
+        _none("version", pa.int64()),
+        Column("cash_drawer_shift_id", pa.string(), None, context_key="cash_drawer_shift_id"),
+        _field("event_type", pa.string()),
+        *_money("event_money"),
+    ),
+    partitioned=True,
+    key_columns=("id", "cash_drawer_shift_id"),
+    partition_column=None,
+)
+
+# By the day Square created the payout (early the morning after the business day it settles).
+PAYOUTS = RawEntity(
+    "payouts",
+    "payouts",
+    (
+        *_KEYS,
+        _field("version", pa.int64()),
+        _field("status", pa.string()),
+        _field("type", pa.string()),
+        _field("arrival_date", pa.string()),
+        *_money("amount_money"),
+        _field("currency", pa.string(), "amount_money", "currency"),
+    ),
+    partitioned=True,
+    key_columns=("id", "location_id", "created_at"),
+)
+
+PAYOUT_ENTRIES = RawEntity(
+    "payout_entries",
+    "payout_entries",
+    (
+        _field("id", pa.string()),
+        Column("location_id", pa.string(), None, context_key="location_id"),
+        _none("created_at", TIMESTAMP),
+        _none("updated_at", TIMESTAMP),
+        _none("version", pa.int64()),
+        _field("payout_id", pa.string()),
+        _time("effective_at"),
+        _field("type", pa.string()),
+        *_money("gross_amount_money"),
+        *_money("fee_amount_money"),
+        *_money("net_amount_money"),
+    ),
+    partitioned=True,
+    key_columns=("id", "payout_id"),
+    partition_column=None,
+)
+
+GIFT_CARD_ACTIVITIES = RawEntity(
+    "gift_card_activities",
+    "gift_card_activities",
+    (
+        *_KEYS[:3],
+        _none("updated_at", TIMESTAMP),
+        _none("version", pa.int64()),
+        _field("type", pa.string()),
+        _field("gift_card_id", pa.string()),
+        *_money("gift_card_balance_money"),
+    ),
+    partitioned=True,
+    key_columns=("id", "created_at", "gift_card_id"),
+)
+
+LOYALTY_EVENTS = RawEntity(
+    "loyalty_events",
+    "events",
+    (
+        *_KEYS[:3],
+        _none("updated_at", TIMESTAMP),
+        _none("version", pa.int64()),
+        _field("type", pa.string()),
+        _field("loyalty_account_id", pa.string()),
+    ),
+    partitioned=True,
+    key_columns=("id", "created_at", "loyalty_account_id"),
+)
+
+TEAM_MEMBERS = RawEntity(
+    "team_members",
+    "team_members",
+    (
+        _field("id", pa.string()),
+        _none("location_id", pa.string()),  # assigned to several, or all, locations
+        _time("created_at"),
+        _time("updated_at"),
+        _none("version", pa.int64()),
+        _field("status", pa.string()),
+        _field("is_owner", pa.bool_(), when_absent=False),
+    ),
+    partitioned=False,
+)
+
+INVENTORY_COUNTS = RawEntity(
+    "inventory_counts",
+    "counts",
+    (
+        Column("id", pa.string(), None, derive=_inventory_count_id),
+        _field("location_id", pa.string()),
+        _none("created_at", TIMESTAMP),
+        _time("updated_at", "calculated_at"),
+        _none("version", pa.int64()),
+        _field("catalog_object_id", pa.string()),
+        _field("state", pa.string()),
+        _field("quantity", pa.string()),
+    ),
+    partitioned=False,
+)
+
+DISPUTES = RawEntity(
+    "disputes",
+    "disputes",
+    (
+        *_KEYS,
+        _field("version", pa.int64()),
+        _field("state", pa.string()),
+        _field("reason", pa.string()),
+        _field("payment_id", pa.string(), "disputed_payment", "payment_id"),
+        *_money("amount_money"),
+    ),
+    partitioned=False,
+)
+
+GIFT_CARDS = RawEntity(
+    "gift_cards",
+    "gift_cards",
+    (
+        _field("id", pa.string()),
+        _none("location_id", pa.string()),  # a card is the seller's, spent anywhere
+        _time("created_at"),
+        _none("updated_at", TIMESTAMP),
+        _none("version", pa.int64()),
+        _field("type", pa.string()),
+        _field("state", pa.string()),
+        *_money("balance_money"),
+    ),
+    partitioned=False,
+)
+
+LOYALTY_ACCOUNTS = RawEntity(
+    "loyalty_accounts",
+    "loyalty_accounts",
+    (
+        _field("id", pa.string()),
+        _none("location_id", pa.string()),
+        _time("created_at"),
+        _time("updated_at"),
+        _none("version", pa.int64()),
+        _field("customer_id", pa.string()),
+        _field("balance", pa.int64()),
+        _field("lifetime_points", pa.int64()),
+    ),
+    partitioned=False,
+)
+
+INVOICES = RawEntity(
+    "invoices",
+    "invoices",
+    (
+        *_KEYS,
+        _field("version", pa.int64()),
+        _field("status", pa.string()),
+        _field("invoice_number", pa.string()),
+        _field("order_id", pa.string()),
+    ),
+    partitioned=False,
+)
+
+SALES_DAILY_ENTITIES = (ORDERS, PAYMENTS, REFUNDS)
+DAILY_ENTITIES = (
+    *SALES_DAILY_ENTITIES,
+    INVENTORY_CHANGES,
+    TIMECARDS,
+    CASH_DRAWER_SHIFTS,
+    CASH_DRAWER_SHIFT_EVENTS,
+    PAYOUTS,
+    PAYOUT_ENTRIES,
+    GIFT_CARD_ACTIVITIES,
+    LOYALTY_EVENTS,
+)
+SNAPSHOT_ENTITIES = (
+    LOCATIONS,
+    CATALOG,
+    CUSTOMERS,
+    TEAM_MEMBERS,
+    INVENTORY_COUNTS,
+    DISPUTES,
+    GIFT_CARDS,
+    LOYALTY_ACCOUNTS,
+    INVOICES,
+)
 ENTITIES = {entity.name: entity for entity in (*DAILY_ENTITIES, *SNAPSHOT_ENTITIES)}
 
 

@@ -1,45 +1,69 @@
-"""Pull one business day (or one snapshot) from Square into one Parquet file, streaming.
+"""Pull business days (or one snapshot) from Square into Parquet files, streaming: one file per day.
 
 Pages are turned into Arrow record batches and written as Parquet row groups as they arrive, so memory stays flat
-however large a day is; only the ids seen so far are kept (to drop duplicates when a query restarts). The file is
-written to ``lake.staged_file``: it replaces the partition atomically when the whole day succeeded, and a failed
-pull leaves the previous version of the partition as it was.
+however large a day is; only the ids seen so far are kept (to drop duplicates when a query restarts). Each file is
+written to ``lake.staged_file``: it replaces the partition atomically when the pull succeeded, and a failed pull
+leaves the previous version of the partition as it was.
+
+Each row is filed under the business day of its entity's partition column (``RawEntity.partition_column``). Most
+sources are asked for one day at a time; a *range scan* (``sources.DailySource.range_scan``) reads a whole range
+once and files every row under its own day, all days replaced together when the scan ends.
 
 Every object Square returns is accounted for (``PullStats``): landed as a row (with its raw JSON, malformed fields
 null and counted, see ``layout``), skipped as a copy of an id already landed (a restarted query), or skipped because
-its created_at lies outside the day (Square's time filters include their end; it belongs to the next partition).
-An object without an id or a readable created_at is landed, not dropped: the blocking ``no_null_keys`` check fails
-on it.
+it belongs to a day outside the pull (Square's time filters include their end; the row belongs to the next
+partition). An object without an id or a readable partition time is landed, not dropped: the blocking
+``no_null_keys`` check fails on it. A range scan counts its pages, time and skipped rows on its first day.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from data_platform.resources.lake import LakeResource
-from square_sales.ingestion.client import (
-    MAX_LOCATIONS_PER_SEARCH,
-    InvalidCursorError,
-    SquareApi,
-    SquareApiError,
+from square_sales.ingestion.client import InvalidCursorError, SquareApi, SquareApiError
+from square_sales.ingestion.layout import TIMESTAMP, FieldProblems, RawEntity
+from square_sales.ingestion.sources import (
+    CATALOG_TYPES,
+    CHANGE_SOURCES,
+    DAILY_SOURCES,
+    SNAPSHOT_SOURCES,
+    Query,
+    Window,
+    location_batches,
+    orders_query,
+    square_time,
 )
-from square_sales.ingestion.layout import ORDERS, PAYMENTS, REFUNDS, TIMESTAMP, FieldProblems, RawEntity
 from square_sales.partitions import business_day_bounds
+
+# Re-exported: the audit, the late-change sensor and the benchmarks build their queries with these.
+__all__ = [
+    "CATALOG_TYPES",
+    "PullStats",
+    "location_batches",
+    "orders_query",
+    "parse_square_time",
+    "pull_changes",
+    "pull_day",
+    "pull_days",
+    "pull_snapshot",
+    "square_time",
+]
 
 # Buffer pages up to this many rows before writing a row group: big enough for good compression and fast scans,
 # small enough (a few MB of JSON) to keep memory flat.
 ROW_GROUP_ROWS = 5_000
-# Catalog object types to land. Variations and modifiers are asked for explicitly: by default Square returns
-# only top-level objects, with variations nested inside their items.
-CATALOG_TYPES = "ITEM,ITEM_VARIATION,CATEGORY,TAX,DISCOUNT,MODIFIER_LIST,MODIFIER,PRICING_RULE,PRODUCT_SET"
 # How many times in a row a query may restart without progress after Square rejects its cursor.
 MAX_CURSOR_RESTARTS = 3
 
@@ -80,23 +104,14 @@ class PullStats:
         self.malformed.merge(other.malformed)
 
 
-def square_time(moment: datetime, timespec: str = "milliseconds") -> str:
-    """RFC 3339 in UTC (milliseconds by default, as Square writes timestamps)."""
-    return moment.astimezone(UTC).isoformat(timespec=timespec).replace("+00:00", "Z")
-
-
 @dataclass
 class StreamingParquetWriter:
-    """Appends Square objects to one Parquet file, skipping rows created outside [start, end) and ids it already
-    holds; rows without an id or a readable created_at are kept (they cannot be placed or deduplicated)."""
+    """Appends rows to one Parquet file, skipping ids it already holds; rows without an id are kept (they cannot be
+    told apart)."""
 
     entity: RawEntity
     path: str
-    run_id: str
     stats: PullStats
-    created_range: tuple[datetime, datetime] | None = None
-    where: str = ""  # the partition, for messages
-    ingested_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     _writer: pq.ParquetWriter | None = None
     _buffer: list[pa.RecordBatch] = field(default_factory=list)
     _buffered_rows: int = 0
@@ -105,23 +120,9 @@ class StreamingParquetWriter:
     def __post_init__(self) -> None:
         self._writer = pq.ParquetWriter(self.path, self.entity.schema, compression="zstd")
 
-    def add(self, objects: list[dict[str, Any]]) -> None:
-        if not objects:
-            return
-        self.stats.objects_received += len(objects)
-        batch = self.entity.to_batch(objects, self.ingested_at, self.run_id, self.stats.malformed, self.where)
-        if self.created_range is not None:
-            # Square's time filters are inclusive at both ends; the partition is [start, end). A row whose
-            # created_at is null (absent or unreadable) stays: Square returned it for this day.
-            start, end = (pa.scalar(t, TIMESTAMP) for t in self.created_range)
-            created = batch.column("created_at")
-            inside = pc.fill_null(pc.and_(pc.greater_equal(created, start), pc.less(created, end)), True)
-            kept = batch.filter(inside)
-            self.stats.outside_range_skipped += batch.num_rows - kept.num_rows
-            batch = kept
+    def add(self, batch: pa.RecordBatch) -> None:
         keep = []
         for object_id in batch.column("id").to_pylist():
-            # Objects without an id cannot be told apart: all of them land (and fail no_null_keys).
             keep.append(object_id is None or object_id not in self._seen_ids)
             self._seen_ids.add(object_id)
         if not all(keep):
@@ -147,17 +148,52 @@ class StreamingParquetWriter:
         self._writer.close()
 
 
-# A query: given the created_at to resume from (None = from the start), the objects of each page of its answer.
-Query = Callable[[datetime | None], Iterator[list[dict[str, Any]]]]
+@dataclass
+class DayFiler:
+    """Turns pages into rows and files each row under its day: by the time in ``column``, between consecutive
+    ``bounds`` (UTC: the start of each day and the end of the last). A row of no day of the pull is skipped; a
+    row without that time goes to the first day (the one Square was asked about), as does every row when
+    ``column`` is None (a snapshot; rows that belong to the object they were listed for)."""
 
+    entity: RawEntity
+    column: str | None
+    bounds: list[datetime]
+    writers: list[StreamingParquetWriter]
+    run_id: str
+    where: str  # the partition(s), for messages
+    ingested_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    _edges: np.ndarray = field(init=False)
 
-def _resume_point(objects: list[dict[str, Any]], current: datetime | None) -> datetime | None:
-    """The created_at of the last object with a readable one (a query sorted by created_at resumes there)."""
-    for obj in reversed(objects):
-        created = parse_square_time(obj.get("created_at"))
-        if created is not None:
-            return created
-    return current
+    def __post_init__(self) -> None:
+        self._edges = np.array([pa.scalar(b, TIMESTAMP).cast(pa.int64()).as_py() for b in self.bounds])
+
+    def add(self, objects: list[dict[str, Any]], context: Mapping[str, Any]) -> None:
+        if not objects:
+            return
+        first = self.writers[0].stats
+        batch = self.entity.to_batch(
+            objects, self.ingested_at, self.run_id, first.malformed, self.where, context
+        )
+        positions = self._day_positions(batch)
+        for index, writer in enumerate(self.writers):
+            rows = np.flatnonzero(positions == index)
+            writer.stats.objects_received += len(rows)
+            if len(rows):
+                writer.add(batch.take(pa.array(rows)))
+        outside = int(np.count_nonzero(positions < 0))
+        first.objects_received += outside
+        first.outside_range_skipped += outside
+
+    def _day_positions(self, batch: pa.RecordBatch) -> np.ndarray:
+        """Per row, the index of its day, or -1 outside every day."""
+        if self.column is None:
+            return np.zeros(batch.num_rows, dtype=np.int64)
+        moments = batch.column(self.column).cast(pa.int64())
+        values = pc.fill_null(moments, 0).to_numpy(zero_copy_only=False)
+        positions = np.searchsorted(self._edges, values, side="right") - 1
+        positions[positions >= len(self.writers)] = -1
+        positions[pc.is_null(moments).to_numpy(zero_copy_only=False)] = 0
+        return positions
 
 
 def parse_square_time(value: Any) -> datetime | None:
@@ -171,23 +207,34 @@ def parse_square_time(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo is not None else None
 
 
-def _stream_query(query: Query, writer: StreamingParquetWriter, stats: PullStats, resumable: bool) -> None:
+def _resume_point(
+    entity: RawEntity, column: str, objects: list[dict[str, Any]], current: datetime | None
+) -> datetime | None:
+    """The ``column`` time of the last object with a readable one (a query sorted on it resumes there)."""
+    for obj in reversed(objects):
+        moment = parse_square_time(entity.column(column).extract(obj))
+        if moment is not None:
+            return moment
+    return current
+
+
+def _stream_query(query: Query, filer: DayFiler, stats: PullStats) -> None:
     """Write every page of one query.
 
-    When Square rejects a cursor (expired), the query starts again. A query sorted by created_at resumes from the
-    created_at of the last object received (inclusive: the writer drops what it already has, by id), so progress is
-    kept however often cursors expire; it gives up only after several restarts in a row without progress.
+    When Square rejects a cursor (expired), the query starts again. A query sorted by a time column resumes from
+    the last value received (inclusive: the writers drop what they already have, by id), so progress is kept
+    however often cursors expire; it gives up only after several restarts in a row without progress.
     """
     resume_from: datetime | None = None
     restarts_without_progress = 0
     while True:
         progressed = False
         try:
-            for objects in query(resume_from):
+            for objects in query.pages(resume_from):
                 stats.pages += 1
-                writer.add(objects)
-                if resumable and objects:
-                    resumed = _resume_point(objects, resume_from)
+                filer.add(objects, query.context)
+                if query.resume_column and objects:
+                    resumed = _resume_point(filer.entity, query.resume_column, objects, resume_from)
                     progressed = progressed or resumed != resume_from
                     resume_from = resumed
             return
@@ -198,59 +245,67 @@ def _stream_query(query: Query, writer: StreamingParquetWriter, stats: PullStats
                 raise
 
 
-def _write_partition(
+def _write_partitions(
     lake: LakeResource,
     entity: RawEntity,
-    relative_path: str,
+    paths: list[str],
+    filed_by: tuple[str | None, list[datetime]],
     run_id: str,
-    queries: list[Query],
-    created_range: tuple[datetime, datetime] | None,
+    queries: Iterable[Query],
     locations: int,
-) -> PullStats:
-    stats = PullStats(locations=locations, path=relative_path)
+) -> list[PullStats]:
+    """One file per day (``paths``), rows filed by ``filed_by`` (column, day bounds; see DayFiler), all replaced
+    together once every query has been read."""
+    stats = [PullStats(locations=locations, path=path) for path in paths]
     started = time.perf_counter()
-    where = relative_path.split("/")[-2]  # date=YYYY-MM-DD or snapshot_at=...
-    with lake.staged_file(relative_path) as local_path:
-        writer = StreamingParquetWriter(entity, str(local_path), run_id, stats, created_range, where=where)
+    where = paths[0].split("/")[-2] + (f"..{paths[-1].split('=')[-1][:10]}" if len(paths) > 1 else "")
+    with contextlib.ExitStack() as staged:
+        local_paths = [staged.enter_context(lake.staged_file(path)) for path in paths]
+        writers = [
+            StreamingParquetWriter(entity, str(local), day_stats)
+            for local, day_stats in zip(local_paths, stats, strict=True)
+        ]
+        filer = DayFiler(entity, *filed_by, writers, run_id, where)
         try:
             for query in queries:
-                _stream_query(query, writer, stats, resumable=created_range is not None)
+                _stream_query(query, filer, stats[0])
         except SquareApiError as error:
             # The client knows the endpoint; which partition was being pulled is said here.
             raise type(error)(f"Square {entity.name} {where}: {error}") from None
         finally:
-            writer.close()
-        stats.bytes_written = local_path.stat().st_size
-    stats.seconds = time.perf_counter() - started
+            for writer in writers:
+                writer.close()
+        for local, day_stats in zip(local_paths, stats, strict=True):
+            day_stats.bytes_written = local.stat().st_size
+    stats[0].seconds = time.perf_counter() - started
     return stats
 
 
-def orders_query(
-    start: datetime,
-    end: datetime | None = None,
-    field_name: str = "created_at",
-    timespec: str = "milliseconds",
-) -> dict[str, Any]:
-    """SearchOrders query for ``field_name`` in [start, end] (Square includes both ends), sorted on that field
-    (Square requires the sort field to be the filtered one)."""
-    time_range = {"start_at": square_time(start, timespec)}
-    if end is not None:
-        time_range["end_at"] = square_time(end, timespec)
-    return {
-        "filter": {"date_time_filter": {field_name: time_range}},
-        "sort": {"sort_field": field_name.upper(), "sort_order": "ASC"},
-    }
-
-
-def _resume(start: datetime, resume_from: datetime | None) -> datetime:
-    return resume_from or start
-
-
-def location_batches(location_ids: list[str]) -> list[list[str]]:
-    return [
-        location_ids[i : i + MAX_LOCATIONS_PER_SEARCH]
-        for i in range(0, len(location_ids), MAX_LOCATIONS_PER_SEARCH)
+def _day_bounds(days: list[date], timezone: str) -> list[datetime]:
+    """The start of each day and the end of the last (consecutive days)."""
+    return [business_day_bounds(day, timezone)[0] for day in days] + [
+        business_day_bounds(days[-1], timezone)[1]
     ]
+
+
+def pull_days(
+    api: SquareApi,
+    lake: LakeResource,
+    entity: RawEntity,
+    days: list[date],
+    timezone: str,
+    location_ids: list[str],
+    run_id: str,
+) -> Iterator[tuple[date, PullStats]]:
+    """Everything Square holds now for ``entity`` on each of the consecutive business ``days`` (in ``timezone``),
+    across all locations, replacing each day's partition; yields each day and its figures once it is replaced
+    (a range scan replaces all its days at once, at the end)."""
+    source = DAILY_SOURCES[entity.name]
+    if not source.range_scan:
+        for day in days:
+            yield day, pull_day(api, lake, entity, day, timezone, location_ids, run_id)
+        return
+    yield from zip(days, _pull_window(api, lake, entity, days, timezone, location_ids, run_id), strict=True)
 
 
 def pull_day(
@@ -262,41 +317,29 @@ def pull_day(
     location_ids: list[str],
     run_id: str,
 ) -> PullStats:
-    """Everything Square holds now for ``entity`` created on business ``day`` (in ``timezone``), across all
-    locations, replacing that day's partition."""
-    start, end = business_day_bounds(day, timezone)
-    if entity is ORDERS:
-        queries = [
-            (
-                lambda resume_from, batch=batch: api.search_orders(
-                    batch, orders_query(_resume(start, resume_from), end)
-                )
-            )
-            for batch in location_batches(location_ids)
-        ]
-    elif entity in (PAYMENTS, REFUNDS):
-        path = f"v2/{entity.name}"
-        queries = [
-            (
-                lambda resume_from, location_id=location_id: api.list_objects(
-                    path,
-                    {
-                        "begin_time": square_time(_resume(start, resume_from)),
-                        "end_time": square_time(end),
-                        "sort_order": "ASC",
-                        "location_id": location_id,
-                        "limit": api.list_page_limit,
-                    },
-                    entity.response_key,
-                )
-            )
-            for location_id in location_ids
-        ]
-    else:
+    """Everything Square holds now for ``entity`` on business ``day`` (in ``timezone``), across all locations,
+    replacing that day's partition."""
+    return _pull_window(api, lake, entity, [day], timezone, location_ids, run_id)[0]
+
+
+def _pull_window(
+    api: SquareApi,
+    lake: LakeResource,
+    entity: RawEntity,
+    days: list[date],
+    timezone: str,
+    location_ids: list[str],
+    run_id: str,
+) -> list[PullStats]:
+    if entity.name not in DAILY_SOURCES:
         raise ValueError(f"{entity.name} is not a daily entity")
-    return _write_partition(
-        lake, entity, entity.partition_path(day), run_id, queries, (start, end), len(location_ids)
-    )
+    if any(later - earlier != timedelta(days=1) for earlier, later in pairwise(days)):
+        raise ValueError(f"A pull takes consecutive days, not {[d.isoformat() for d in days]}")
+    bounds = _day_bounds(days, timezone)
+    queries = DAILY_SOURCES[entity.name].queries(api, Window(bounds[0], bounds[-1]), location_ids)
+    paths = [entity.partition_path(day) for day in days]
+    filed_by = (entity.partition_column, bounds)
+    return _write_partitions(lake, entity, paths, filed_by, run_id, queries, len(location_ids))
 
 
 def pull_snapshot(
@@ -306,20 +349,24 @@ def pull_snapshot(
     taken_at: datetime,
     run_id: str,
     location_ids: list[str] | None = None,
+    path: str | None = None,
 ) -> PullStats:
-    """A complete copy of ``entity`` as Square holds it now, as a new snapshot folder."""
-    if entity.name == "locations":
-        queries = [lambda _: iter([api.list_locations()])]
-    elif entity.name == "catalog":
-        queries = [
-            lambda _: api.list_objects("v2/catalog/list", {"types": CATALOG_TYPES}, entity.response_key)
-        ]
-    elif entity.name == "customers":
-        queries = [
-            lambda _: api.list_objects("v2/customers", {"limit": api.list_page_limit}, entity.response_key)
-        ]
-    else:
+    """A complete copy of ``entity`` as Square holds it now, as a new snapshot folder (``path``, by default the
+    entity's for ``taken_at``). Sources that ask per location list the locations first unless ``location_ids``
+    are given."""
+    source = SNAPSHOT_SOURCES.get(entity.name)
+    if source is None:
         raise ValueError(f"{entity.name} is not a snapshot entity")
-    return _write_partition(
-        lake, entity, entity.snapshot_path(taken_at), run_id, queries, None, len(location_ids or [])
-    )
+    if location_ids is None:
+        location_ids = api.location_ids() if source.per_location else []
+    queries = source.queries(api, location_ids)
+    path = path or entity.snapshot_path(taken_at)
+    return _write_partitions(lake, entity, [path], (None, []), run_id, queries, len(location_ids))[0]
+
+
+def pull_changes(
+    api: SquareApi, lake: LakeResource, entity: RawEntity, since: datetime, path: str, run_id: str
+) -> PullStats:
+    """What Square changed in ``entity`` since ``since`` (deletions where Square lists them), as one file."""
+    queries = CHANGE_SOURCES[entity.name].queries(api, since)
+    return _write_partitions(lake, entity, [path], (None, []), run_id, queries, 0)[0]

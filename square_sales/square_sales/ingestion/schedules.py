@@ -30,7 +30,7 @@ def build_backfill_window_schedule(
         execution_timezone=partitions.timezone,
         default_status=DefaultScheduleStatus.RUNNING,
         description=(
-            f"Every run re-pulls the last {window_days} day(s) of orders, payments and refunds in one run, "
+            f"Every run re-pulls the last {window_days} day(s) of every daily Square object in one run, "
             "catching offline-mode uploads up to that age (BACKFILL_WINDOW_DAYS, BACKFILL_SCHEDULE_CRON)."
         ),
     )
@@ -48,5 +48,5 @@ def build_snapshots_schedule(partitions: DailyPartitionsDefinition) -> ScheduleD
         cron_schedule=SNAPSHOT_CRON,
         execution_timezone=partitions.timezone,
         default_status=DefaultScheduleStatus.RUNNING,
-        description="Daily snapshots of Square locations, catalog and customers.",
+        description="Daily snapshots of the Square objects without a time filter (locations, catalog, customers, ...).",
     )

@@ -51,6 +51,14 @@ def build_partitioned_raw_checks(
         return [*checks, volume_anomaly_check(settings, partitions), late_arrival_check(settings, partitions)]
 
 
+def build_snapshot_raw_checks() -> list[AssetChecksDefinition]:
+    """Schema drift on the newest snapshot of each object Square lists whole (run with every snapshot)."""
+    from square_sales.ingestion.layout import SNAPSHOT_ENTITIES
+    from square_sales.quality.signals import snapshot_schema_drift_check
+
+    return [snapshot_schema_drift_check(entity) for entity in SNAPSHOT_ENTITIES]
+
+
 def build_freshness_checks(
     settings: QualitySettings, window_days: int, partitions: DailyPartitionsDefinition
 ) -> list[AssetChecksDefinition]:
@@ -77,7 +85,7 @@ def build_quality_definitions(
         description="Are the backfill window's raw partitions recently pulled?",
     )
     return Definitions(
-        asset_checks=[*partitioned, *freshness],
+        asset_checks=[*partitioned, *build_snapshot_raw_checks(), *freshness],
         jobs=[raw_quality_job, freshness_job],
         schedules=[
             ScheduleDefinition(

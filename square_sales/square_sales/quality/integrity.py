@@ -24,7 +24,7 @@ def duplicate_ids_check(entity: RawEntity, partitions: DailyPartitionsDefinition
     @asset_check(
         asset=entity.asset_key,
         name="no_duplicate_ids",
-        description=f"Each {entity.name[:-1]} id appears once per partition (a duplicate double-counts sales).",
+        description=f"Each {entity.singular} id appears once per partition (a duplicate double-counts sales).",
         blocking=True,
         partitions_def=partitions,
     )
@@ -41,7 +41,7 @@ def duplicate_ids_check(entity: RawEntity, partitions: DailyPartitionsDefinition
             passed=not duplicates,
             severity=AssetCheckSeverity.ERROR,
             description=(
-                f"{len(duplicates)} {entity.name[:-1]} id(s) appear more than once in {days_text(days)} "
+                f"{len(duplicates)} {entity.singular} id(s) appear more than once in {days_text(days)} "
                 f"({extra_rows} extra row(s)), e.g. {sample}"
                 if duplicates
                 else f"All {rows} ids are unique in {days_text(days)}."

@@ -29,13 +29,38 @@ def raw_days(
                 "hive_types = {'date': DATE}, union_by_name = true)"
             )
         else:
-            columns = ", ".join(
-                f"CAST(NULL AS {_duckdb_type(field.type)}) AS {field.name}" for field in entity.schema
-            )
-            con.execute(f"CREATE VIEW raw AS SELECT {columns}, CAST(NULL AS DATE) AS date WHERE false")
+            _empty_raw_view(con, entity)
         yield con, found
     finally:
         con.close()
+
+
+@contextlib.contextmanager
+def raw_latest_snapshot(
+    lake: LakeResource, entity: RawEntity
+) -> Iterator[tuple[duckdb.DuckDBPyConnection, str | None]]:
+    """A DuckDB connection with a view ``raw`` over the newest snapshot of ``entity`` (empty, with the right
+    columns, when there is none), and that snapshot's folder name (None without one)."""
+    files = lake.find(entity.folder, suffix=".parquet")
+    newest = max((path.rsplit("/", 2)[-2] for path in files), default=None)
+    con = duckdb.connect()
+    try:
+        lake.register_with_duckdb(con)
+        if newest is None:
+            _empty_raw_view(con, entity)
+        else:
+            url = lake.url(f"{entity.folder}/{newest}")
+            con.execute(f"CREATE VIEW raw AS SELECT * FROM read_parquet('{url}/*.parquet')")
+        yield con, newest
+    finally:
+        con.close()
+
+
+def _empty_raw_view(con: duckdb.DuckDBPyConnection, entity: RawEntity) -> None:
+    columns = ", ".join(
+        f"CAST(NULL AS {_duckdb_type(field.type)}) AS {field.name}" for field in entity.schema
+    )
+    con.execute(f"CREATE VIEW raw AS SELECT {columns}, CAST(NULL AS DATE) AS date WHERE false")
 
 
 def _duckdb_type(arrow_type) -> str:

@@ -16,11 +16,11 @@ from dagster import (
 )
 
 from data_platform.resources.lake import LakeResource
-from square_sales.ingestion.layout import ORDERS, PAYMENTS, RawEntity
-from square_sales.quality.common import SAMPLE, check_days, md_table
+from square_sales.ingestion.layout import ORDERS, PAYMENTS, Column, RawEntity
+from square_sales.quality.common import SAMPLE, check_days, days_text, md_table
 from square_sales.quality.config import QualitySettings
-from square_sales.quality.fields import DOCUMENTED, REQUIRED, REQUIRED_UNLESS
-from square_sales.quality.reading import raw_days
+from square_sales.quality.fields import DOCUMENTED, KNOWN_VALUES, REQUIRED, REQUIRED_UNLESS
+from square_sales.quality.reading import raw_days, raw_latest_snapshot
 
 # A location-day with fewer payments than this is too small for a meaningful late-arrival share.
 LATE_ARRIVAL_MIN_PAYMENTS = 20
@@ -29,14 +29,15 @@ LATE_ARRIVAL_MIN_PAYMENTS = 20
 def _malformed_counts(con, entity: RawEntity) -> dict[str, int]:
     """Per source field, rows whose typed column is null while raw_json holds a value there: a value the
     ingestion could not read and kept as null (``layout``'s policy ``kept``)."""
-    columns = [c for c in entity.columns if c.path]
+    columns = [c for c in entity.columns if c.json_paths]
+
+    def held(column: Column) -> str:
+        kinds = ", ".join(f"json_type(raw_json, '$.{path}')" for path in column.json_paths)
+        return f"coalesce({kinds}, 'NULL') <> 'NULL'"
+
     counts = con.execute(
         "SELECT "
-        + ", ".join(
-            f"count(*) FILTER (WHERE {c.name} IS NULL AND coalesce(json_type(raw_json, '$.{c.source}'), 'NULL') "
-            "<> 'NULL')"
-            for c in columns
-        )
+        + ", ".join(f"count(*) FILTER (WHERE {c.name} IS NULL AND {held(c)})" for c in columns)
         + " FROM raw"
     ).fetchone()
     return {c.source: n for c, n in zip(columns, counts, strict=True) if n}
@@ -45,7 +46,7 @@ def _malformed_counts(con, entity: RawEntity) -> dict[str, int]:
 def _missing_unless_counts(con, entity: RawEntity) -> dict[str, tuple[int, str]]:
     """Per conditionally required field, rows without it (or with it empty) that lack the alternative too."""
     missing = {}
-    for field_name, unless in REQUIRED_UNLESS[entity.name].items():
+    for field_name, unless in REQUIRED_UNLESS.get(entity.name, {}).items():
         (count,) = con.execute(
             f"SELECT count(*) FROM raw WHERE coalesce(json_array_length(raw_json, '$.{field_name}'), 0) = 0 "
             f"AND json_type(raw_json, '$.{unless}') IS NULL"
@@ -55,60 +56,107 @@ def _missing_unless_counts(con, entity: RawEntity) -> dict[str, tuple[int, str]]
     return missing
 
 
-def schema_drift_check(entity: RawEntity, partitions: DailyPartitionsDefinition) -> AssetChecksDefinition:
-    documented, required = DOCUMENTED[entity.name], REQUIRED[entity.name]
+def _unknown_values(con, entity: RawEntity) -> dict[str, dict[str, int]]:
+    """Per type column, the values the platform does not know and how many rows carry each (their objects are
+    in the raw JSON; the marts do not model them)."""
+    unknown = {}
+    for column, known in KNOWN_VALUES.get(entity.name, {}).items():
+        found = dict(
+            con.execute(
+                f"SELECT {column}, count(*) FROM raw WHERE {column} IS NOT NULL AND NOT list_contains($known, "
+                f"{column}) GROUP BY {column} ORDER BY {column}",
+                {"known": sorted(known)},
+            ).fetchall()
+        )
+        if found:
+            unknown[column] = found
+    return unknown
 
+
+def _drift_result(con, entity: RawEntity, where: str) -> AssetCheckResult:
+    """What drifted in the rows of the view ``raw``: fields outside Square's schema, required fields missing,
+    values the ingestion could not read, object types the platform does not know."""
+    documented, required = DOCUMENTED[entity.name], REQUIRED[entity.name]
+    rows = con.execute("SELECT count(*) FROM raw").fetchone()[0]
+    present = dict(
+        con.execute(
+            "SELECT key, count(*) FROM (SELECT unnest(json_keys(raw_json)) AS key FROM raw) GROUP BY key"
+        ).fetchall()
+    )
+    malformed = _malformed_counts(con, entity)
+    missing_unless = _missing_unless_counts(con, entity)
+    unknown = _unknown_values(con, entity)
+    new = sorted(set(present) - documented)
+    missing = {f: rows - present.get(f, 0) for f in required if present.get(f, 0) < rows}
+    problems = []
+    if new:
+        problems.append(f"new field(s) not in Square's schema: {', '.join(new)}")
+    if missing:
+        problems.append(
+            "missing field(s): "
+            + ", ".join(f"{f} absent in {n} of {rows} row(s)" for f, n in missing.items())
+        )
+    problems += [
+        f"{f} absent or empty in {n} of {rows} row(s) without {unless}"
+        for f, (n, unless) in missing_unless.items()
+    ]
+    if malformed:
+        problems.append(
+            "unreadable value(s) kept as null: "
+            + ", ".join(f"{f} in {n} row(s)" for f, n in sorted(malformed.items()))
+        )
+    unknown_text = [
+        f"{column} {value} in {n} row(s)" for column, values in unknown.items() for value, n in values.items()
+    ]
+    if unknown_text:
+        problems.append(
+            f"{entity.singular} type(s) the platform does not know, kept in raw_json: {', '.join(unknown_text)}"
+        )
+    return AssetCheckResult(
+        passed=not problems,
+        severity=AssetCheckSeverity.WARN,
+        description=(
+            f"{where}: " + "; ".join(problems) if problems else f"{len(present)} known fields, none missing."
+        ),
+        metadata={
+            "rows": rows,
+            "new_fields": ", ".join(new) or "-",
+            "missing_fields": ", ".join([*missing, *missing_unless]) or "-",
+            "malformed_fields": ", ".join(f"{f}: {n}" for f, n in sorted(malformed.items())) or "-",
+            "unknown_types": ", ".join(unknown_text) or "-",
+            "fields_seen": len(present),
+        },
+    )
+
+
+SCHEMA_DRIFT_DESCRIPTION = (
+    "Top-level fields in raw_json: none outside Square's documented schema, none we rely on missing; no value the "
+    "ingestion could not read (kept as null); no object of a type the platform does not know (kept in raw_json)."
+)
+
+
+def schema_drift_check(entity: RawEntity, partitions: DailyPartitionsDefinition) -> AssetChecksDefinition:
     @asset_check(
         asset=entity.asset_key,
         name="no_schema_drift",
-        description=(
-            "Top-level fields in raw_json: none outside Square's documented schema, none we rely on missing; no "
-            "value the ingestion could not read (kept as null)."
-        ),
+        description=SCHEMA_DRIFT_DESCRIPTION,
         partitions_def=partitions,
     )
     def check(context: AssetCheckExecutionContext, lake: LakeResource) -> AssetCheckResult:
         days = check_days(context)
         with raw_days(lake, entity, days) as (con, _):
-            rows = con.execute("SELECT count(*) FROM raw").fetchone()[0]
-            present = dict(
-                con.execute(
-                    "SELECT key, count(*) FROM (SELECT unnest(json_keys(raw_json)) AS key FROM raw) GROUP BY key"
-                ).fetchall()
-            )
-            malformed = _malformed_counts(con, entity)
-            missing_unless = _missing_unless_counts(con, entity)
-        new = sorted(set(present) - documented)
-        missing = {f: rows - present.get(f, 0) for f in required if present.get(f, 0) < rows}
-        problems = []
-        if new:
-            problems.append(f"new field(s) not in Square's schema: {', '.join(new)}")
-        if missing:
-            problems.append(
-                "missing field(s): "
-                + ", ".join(f"{f} absent in {n} of {rows} row(s)" for f, n in missing.items())
-            )
-        problems += [
-            f"{f} absent or empty in {n} of {rows} row(s) without {unless}"
-            for f, (n, unless) in missing_unless.items()
-        ]
-        if malformed:
-            problems.append(
-                "unreadable value(s) kept as null: "
-                + ", ".join(f"{f} in {n} row(s)" for f, n in sorted(malformed.items()))
-            )
-        return AssetCheckResult(
-            passed=not problems,
-            severity=AssetCheckSeverity.WARN,
-            description="; ".join(problems) if problems else f"{len(present)} known fields, none missing.",
-            metadata={
-                "rows": rows,
-                "new_fields": ", ".join(new) or "-",
-                "missing_fields": ", ".join([*missing, *missing_unless]) or "-",
-                "malformed_fields": ", ".join(f"{f}: {n}" for f, n in sorted(malformed.items())) or "-",
-                "fields_seen": len(present),
-            },
-        )
+            return _drift_result(con, entity, days_text(days))
+
+    return check
+
+
+def snapshot_schema_drift_check(entity: RawEntity) -> AssetChecksDefinition:
+    """The same check on the newest snapshot of an entity Square lists whole."""
+
+    @asset_check(asset=entity.asset_key, name="no_schema_drift", description=SCHEMA_DRIFT_DESCRIPTION)
+    def check(lake: LakeResource) -> AssetCheckResult:
+        with raw_latest_snapshot(lake, entity) as (con, snapshot):
+            return _drift_result(con, entity, snapshot or "no snapshot yet")
 
     return check
 

@@ -77,8 +77,10 @@ def run_dbt_build(
 ) -> Iterator[MaterializeResult | AssetCheckResult]:
     selected, selected_checks = set(context.selected_asset_keys), set(context.selected_asset_check_keys)
     if context.assets_def.partitions_def is not None and context.selected_asset_keys:
-        check_raw_inputs(context, warehouse.lake, full_refresh="--full-refresh" in args)
-    held: list[MaterializeResult] = []
+        check_raw_inputs(context, warehouse.lake, manifest, full_refresh="--full-refresh" in args)
+    # From the first mart with a preview on, results wait for dbt to finish (the preview reads the warehouse dbt
+    # holds), in dbt's order: a mart built on a previewed one must not be reported before it.
+    held: list[MaterializeResult | AssetCheckResult] = []
     # Wait (bounded) for anyone holding the file, so dbt does not start only to fail on DuckDB's lock.
     warehouse.wait_until_free()
     with dbt_environment(warehouse):
@@ -93,8 +95,9 @@ def run_dbt_build(
         try:
             for event in invocation.stream():
                 result = _as_result(event, selected, selected_checks)
-                if isinstance(result, MaterializeResult) and result.asset_key in PREVIEWS:
-                    held.append(result)  # previews read the warehouse, which dbt holds until it exits
+                previewed = isinstance(result, MaterializeResult) and result.asset_key in PREVIEWS
+                if result is not None and (held or previewed):
+                    held.append(result)
                 elif result is not None:
                     yield result
         finally:
@@ -108,19 +111,26 @@ def run_dbt_build(
 
 
 def _with_previews(
-    context: AssetExecutionContext, warehouse: WarehouseResource, held: list[MaterializeResult]
-) -> Iterator[MaterializeResult]:
-    """The held mart results, with their previews (charts, tables) in the metadata."""
+    context: AssetExecutionContext,
+    warehouse: WarehouseResource,
+    held: list[MaterializeResult | AssetCheckResult],
+) -> Iterator[MaterializeResult | AssetCheckResult]:
+    """The held results in their order, the previewed marts' with their previews (charts, tables) in the
+    metadata."""
+    previewed = [r for r in held if isinstance(r, MaterializeResult) and r.asset_key in PREVIEWS]
     previews: dict[AssetKey, dict] = {}
-    if held:
+    if previewed:
         try:
             with warehouse.get_connection(read_only=True) as connection:
-                for result in held:
+                for result in previewed:
                     previews[result.asset_key] = PREVIEWS[result.asset_key](connection)
         except Exception as error:  # a preview is a convenience: never fail the build for it
             context.log.warning(f"Could not compute mart previews: {redact(str(error))[:300]}")
     for result in held:
-        yield MaterializeResult(
-            asset_key=result.asset_key,
-            metadata={**(result.metadata or {}), **previews.get(result.asset_key, {})},
-        )
+        if result in previewed:
+            yield MaterializeResult(
+                asset_key=result.asset_key,
+                metadata={**(result.metadata or {}), **previews.get(result.asset_key, {})},
+            )
+        else:
+            yield result

@@ -11,18 +11,21 @@ assets' materializations) and refuses to build, naming the partitions, when:
 
 An incremental run checks the raw partitions it reads (``partition_window``); a full refresh checks that every
 partition Dagster recorded as pulled is still in the lake (emptied files are only caught by incremental runs, which
-look at few days).
+look at few days). Only the raw objects the selected models read are checked: an object the token may not read
+(its asset failing) holds back its own marts, not the others.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
-from dagster import AssetExecutionContext, AssetRecordsFilter, DagsterInstance
+from dagster import AssetExecutionContext, AssetKey, AssetRecordsFilter, DagsterInstance
 
 from data_platform.resources.lake import LakeResource
 from square_sales.ingestion.layout import DAILY_ENTITIES, RawEntity
 from square_sales.quality.reading import raw_days
+from square_sales.transform.manifest import UNIQUE_ID_METADATA_KEY, DbtManifest
 from square_sales.transform.partition_window import dbt_window_for_partitions
 
 SHOWN = 10  # problems quoted in the message
@@ -56,17 +59,34 @@ def _lake_days(lake: LakeResource, entity: RawEntity) -> set[date]:
     }
 
 
+def read_entities(manifest: DbtManifest, unique_ids: Iterable[str]) -> list[RawEntity]:
+    """The daily raw entities the models ``unique_ids`` read, directly or through other models."""
+    sources: set[AssetKey] = set()
+    queue, seen = list(unique_ids), set()
+    while queue:
+        unique_id = queue.pop()
+        if unique_id in seen:
+            continue
+        seen.add(unique_id)
+        if unique_id.startswith("source."):
+            sources.add(manifest.asset_key(unique_id))
+        else:
+            queue.extend(manifest.upstream_ids(unique_id))
+    return [entity for entity in DAILY_ENTITIES if entity.asset_key in sources]
+
+
 def raw_input_problems(
     instance: DagsterInstance,
     lake: LakeResource,
     own_days: list[date],
     read_days: list[date],
     count_rows: bool,
+    entities: Iterable[RawEntity] = DAILY_ENTITIES,
 ) -> list[str]:
     """What is wrong with the raw partitions of ``read_days`` (those of ``own_days`` must all exist); with
     ``count_rows``, a partition whose last pull landed rows must hold some."""
     problems = []
-    for entity in DAILY_ENTITIES:
+    for entity in entities:
         recorded = {date.fromisoformat(k) for k in instance.get_materialized_partitions(entity.asset_key)}
         in_lake = _lake_days(lake, entity)
         for day in read_days:
@@ -86,25 +106,30 @@ def raw_input_problems(
     return problems
 
 
-def check_raw_inputs(context: AssetExecutionContext, lake: LakeResource, full_refresh: bool) -> None:
-    """Raise RawInputsMissing when the run's raw inputs are incomplete (see the module docstring)."""
+def check_raw_inputs(
+    context: AssetExecutionContext, lake: LakeResource, manifest: DbtManifest, full_refresh: bool
+) -> None:
+    """Raise RawInputsMissing when the raw inputs of the run's models are incomplete (see the module docstring)."""
+    specs = context.assets_def.specs_by_key
+    models = [specs[key].metadata[UNIQUE_ID_METADATA_KEY] for key in context.selected_asset_keys]
+    entities = read_entities(manifest, models)
     window = context.partition_time_window
     dbt_window = dbt_window_for_partitions(window.start, window.end)
     own = _days(window.start.date(), window.end.date() - timedelta(days=1))
     if full_refresh:
         recorded = {
             date.fromisoformat(k)
-            for entity in DAILY_ENTITIES
+            for entity in entities
             for k in context.instance.get_materialized_partitions(entity.asset_key)
         }
         read = sorted(recorded | set(own))
     else:
         read = _days(dbt_window.raw_partition_start, dbt_window.raw_partition_end)
-    problems = raw_input_problems(context.instance, lake, own, read, count_rows=not full_refresh)
+    problems = raw_input_problems(context.instance, lake, own, read, not full_refresh, entities)
     if problems:
         more = f" (and {len(problems) - SHOWN} more)" if len(problems) > SHOWN else ""
         raise RawInputsMissing(
             "Refusing to build the marts from incomplete raw data, which would publish these days as having no "
             f"sales: {'; '.join(problems[:SHOWN])}{more}. Pull those raw partitions again (materialize "
-            "square/raw/orders, payments and refunds for them), then build."
+            "the square/raw assets named for them), then build."
         )

@@ -7,6 +7,7 @@ select
     phone_number,
     creation_source,
     is_email_unsubscribed,
+    is_deleted,
     created_at,
     updated_at
 from {{ ref('stg_square__customers') }}

@@ -1,5 +1,5 @@
-{#- Sellable catalog entries from the latest catalog snapshot: items and their variations (line items point at
-    a variation's id through `catalog_object_id`). -#}
+{#- Sellable catalog entries: items and their variations (line items point at a variation's id through
+    `catalog_object_id`), the newest version of each, deleted ones flagged (macros/catalog_objects.sql). -#}
 with parsed as (
     {{ latest_catalog_objects(['ITEM', 'ITEM_VARIATION']) }}
 )

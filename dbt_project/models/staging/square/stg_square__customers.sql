@@ -1,11 +1,15 @@
-{#- The current customers from the latest complete snapshot. -#}
+{#- Customers: the newest version of each profile from the full listings and changes pulled; a profile the newest
+    full listing no longer holds (and no later pull has seen) was deleted, flagged `is_deleted`. -#}
 with source as (
     select * from {{ source('square_raw', 'customers') }}
 ),
 
 latest_snapshot as (
-    select * from source
-    qualify {{ latest_snapshot_filter() }}
+    select
+        *,
+        {{ missing_from_latest_full_listing() }} as is_deleted
+    from source
+    qualify {{ newest_pulled_copy_filter() }}
 ),
 
 parsed as (
@@ -14,7 +18,8 @@ parsed as (
         {{ parse_record('raw_json', square_customer()) }} as customer_record,
         created_at,
         updated_at,
-        version as customer_version
+        version as customer_version,
+        is_deleted
     from latest_snapshot
 )
 
@@ -28,6 +33,7 @@ select
     {{ record_text('customer_record', 'creation_source') }} as creation_source,
     {{ record_text('customer_record', 'preferences.email_unsubscribed') }} = 'true' as is_email_unsubscribed,
     customer_version,
+    is_deleted,
     created_at,
     updated_at
 from parsed

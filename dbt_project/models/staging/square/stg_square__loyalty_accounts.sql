@@ -1,0 +1,29 @@
+{#- Loyalty accounts from the snapshots with their point balance as of the snapshot. -#}
+with source as (
+    select * from {{ source('square_raw', 'loyalty_accounts') }}
+),
+
+accounts as (
+    select
+        id as loyalty_account_id,
+        {{ parse_record('raw_json', square_loyalty_account()) }} as account_record,
+        {{ missing_from_latest_snapshot() }} as is_deleted,
+        created_at,
+        updated_at,
+        snapshot_at
+    from source
+    qualify {{ newest_snapshot_copy_filter() }}
+)
+
+select
+    loyalty_account_id,
+    {{ record_text('account_record', 'customer_id') }} as customer_id,
+    {{ record_text('account_record', 'program_id') }} as program_id,
+    cast({{ record_text('account_record', 'balance') }} as bigint) as points_balance,
+    cast({{ record_text('account_record', 'lifetime_points') }} as bigint) as lifetime_points,
+    {{ record_timestamp('account_record', 'enrolled_at') }} as enrolled_at,
+    is_deleted,
+    created_at,
+    updated_at,
+    strptime(snapshot_at, '%Y%m%dT%H%M%SZ') as snapshot_at
+from accounts
