@@ -93,9 +93,10 @@ def reporting_today() -> date:
     """Today in the chain's reporting time zone: the newest daily partition."""
     from zoneinfo import ZoneInfo
 
-    from square_sales.settings import square_sales_settings
+    from square_sales.settings import load_square_sales_settings
 
-    return datetime.now(ZoneInfo(square_sales_settings().reporting_timezone)).date()
+    # Read, not cached: the demo sets the environment of its runs (sandbox URL, partitions) after this.
+    return datetime.now(ZoneInfo(load_square_sales_settings().reporting_timezone)).date()
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:

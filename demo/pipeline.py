@@ -15,6 +15,7 @@ from pathlib import Path
 
 from dagster import AssetCheckSeverity, DagsterEventType, DagsterInstance
 
+from data_platform.in_process import execute_job_in_process
 from data_platform.partition_ranges import partition_range_tags
 
 Say = Callable[[str], None]
@@ -36,11 +37,9 @@ def _run(job_name: str, description: str, say: Say, partition_range: tuple[date,
         tags |= partition_range_tags(partition_range[0].isoformat(), partition_range[1].isoformat())
     say(f"    {description} ...")
     started = time.monotonic()
-    result = job.execute_in_process(
-        instance=DagsterInstance.get(),
-        tags=tags,
-        run_config=QUIET_LOGS,
-        raise_on_error=False,
+    # In this process, yet never left STARTED if the demo is killed (the watchdog of execute_job_in_process).
+    result = execute_job_in_process(
+        job, DagsterInstance.get(), tags=tags, run_config=QUIET_LOGS, raise_on_error=False, say=say
     )
     events = result.all_events
     materialized = sum(1 for e in events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 
 import orjson
@@ -33,3 +34,35 @@ def decode_cursor(cursor: object, query_fingerprint: str) -> dict:
             "cursor",
         )
     return state
+
+
+def resume(cursor: object, query_fingerprint: str, stale: bool) -> dict:
+    """The state a client's cursor carries; ``stale`` (an injected fault) rejects it as expired."""
+    if stale:
+        raise bad_request("INVALID_CURSOR", "The cursor has expired: start the query again.", "cursor")
+    return decode_cursor(cursor, query_fingerprint)
+
+
+@dataclasses.dataclass(frozen=True)
+class Keyset:
+    """Where a keyset-paged query stands: its fingerprint, the state its cursor carried, and the clock.
+
+    The state holds ``k``, the (sort value, id) of the last record returned, and ``e``, the time of the
+    query's first request, where a range without an end stops (Square's rule), so pages stay consistent
+    while the clock moves.
+    """
+
+    fingerprint: str
+    state: dict
+    now: int
+
+    @property
+    def open_end(self) -> int:
+        return self.state.get("e", self.now)
+
+    @property
+    def after(self) -> tuple[int, str] | None:
+        return tuple(self.state["k"]) if "k" in self.state else None  # type: ignore[return-value]
+
+    def next_cursor(self, last_sort_value: int | None, last_id: str) -> str:
+        return encode_cursor(self.fingerprint, {"k": [last_sort_value, last_id], "e": self.open_end})

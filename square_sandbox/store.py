@@ -10,9 +10,12 @@ import gc
 import threading
 from collections.abc import Callable, Iterable
 
-from square_sandbox.days import LATE_HORIZON_US, MAIN_MARGIN_US, DayData, DayGenerator, Record
-from square_sandbox.timeutil import US_PER_DAY
+from square_sandbox.days import LATE_HORIZON_US, MAIN_MARGIN_US, DayData, DayGenerator
+from square_sandbox.records import Record
+from square_sandbox.timeutil import EARLIEST_US, LATEST_US, US_PER_DAY
 from square_sandbox.world import Location, World, id_origin
+
+ALL_TIME = (EARLIEST_US, LATEST_US)
 
 
 class BoundedCache:
@@ -48,6 +51,26 @@ class Segment:
     late: bool
     low: int  # no record of this segment has a timestamp below ``low``...
     high: int  # ...or above ``high``
+
+
+@dataclasses.dataclass(frozen=True)
+class PageQuery:
+    """Records of one kind at some locations, visible at ``now``, with every ``ranges`` field in [low, high],
+    sorted on ``sort_field`` (and id); ``after`` is the (sort value, id) of the last record already returned."""
+
+    kind: str
+    locations: list[Location]
+    sort_field: str
+    ascending: bool
+    ranges: dict[str, tuple[int, int]]
+    now: int
+    after: tuple[int, str] | None
+    limit: int
+    predicate: Callable[[Record], bool] | None = None
+
+    @property
+    def sort_range(self) -> tuple[int, int]:
+        return self.ranges.get(self.sort_field, ALL_TIME)
 
 
 @dataclasses.dataclass
@@ -124,70 +147,27 @@ class Store:
 
     # -- queries -------------------------------------------------------------------------------------------
 
-    def page(
-        self,
-        kind: str,
-        locations: list[Location],
-        sort_field: str,
-        ascending: bool,
-        ranges: dict[str, tuple[int, int]],
-        now: int,
-        after: tuple[int, str] | None,
-        limit: int,
-        predicate: Callable[[Record], bool] | None = None,
-    ) -> Page:
-        """One page of visible records with every ``ranges`` field in [low, high], keyset-paged on the sort field.
-
-        ``after`` is the (sort value, id) of the last record already returned.
-        """
-        created_low, created_high = self._created_window(ranges, now)
-        segments = self.segments(locations, created_low, created_high, now)
-        if ascending:
+    def page(self, query: PageQuery) -> Page:
+        """One page of ``query``: visible records with every ranged field in range, keyset-paged."""
+        created_low, created_high = self._created_window(query.ranges, query.now)
+        segments = self.segments(query.locations, created_low, created_high, query.now)
+        if query.ascending:
             segments.sort(key=lambda s: s.low)
         else:
             segments.sort(key=lambda s: s.high, reverse=True)
-        sort_low, sort_high = ranges.get(sort_field, (-(2**62), 2**62))
-        found: list[tuple[int, str, Record]] = []
+        sort_low, sort_high = query.sort_range
+        found: list[tuple[int, str, Record]] = []  # (sort value, id, record)
         for segment in segments:
-            if len(found) > limit:
-                found.sort(key=lambda item: (item[0], item[1]), reverse=not ascending)
-                del found[limit + 1 :]
+            if len(found) > query.limit:
+                found = _first(found, query)
                 boundary = found[-1][0]
-                if (ascending and segment.low > boundary) or (not ascending and segment.high < boundary):
-                    break
+                if (segment.low > boundary) if query.ascending else (segment.high < boundary):
+                    break  # every record further on sorts after the page
             if segment.high < sort_low or segment.low > sort_high:
                 continue
-            records = self.segment_records(segment, kind)
-            by_created = sort_field == "created_at"
-            if by_created:
-                # Segments are sorted by (created, id): jump to the cursor and stop after limit + 1 matches.
-                records = _created_slice(records, ascending, sort_low, sort_high, after)
-            matched = 0
-            for record in records:
-                if by_created:
-                    if matched > limit:
-                        break
-                    value = record.created
-                    if (value > sort_high) if ascending else (value < sort_low):
-                        break
-                if not record.visible_from <= now < record.visible_until:
-                    continue
-                value = record.field(sort_field)
-                if value is None or not sort_low <= value <= sort_high:
-                    continue
-                if after is not None:
-                    if ascending and (value, record.id) <= after:
-                        continue
-                    if not ascending and (value, record.id) >= after:
-                        continue
-                if not _in_ranges(record, ranges, sort_field):
-                    continue
-                if predicate is not None and not predicate(record):
-                    continue
-                found.append((value, record.id, record))
-                matched += 1
-        found.sort(key=lambda item: (item[0], item[1]), reverse=not ascending)
-        return Page([item[2] for item in found[:limit]], len(found) > limit)
+            found.extend(_matches(self.segment_records(segment, query.kind), query))
+        found = _first(found, query)
+        return Page([item[2] for item in found[: query.limit]], len(found) > query.limit)
 
     def all_records(
         self, kind: str, locations: list[Location], ranges: dict[str, tuple[int, int]], now: int
@@ -195,7 +175,8 @@ class Store:
         records = []
         after = None
         while True:
-            page = self.page(kind, locations, "created_at", True, ranges, now, after, 10_000)
+            query = PageQuery(kind, locations, "created_at", True, ranges, now, after, limit=10_000)
+            page = self.page(query)
             records.extend(page.records)
             if not page.has_more:
                 return records
@@ -217,13 +198,51 @@ class Store:
     @staticmethod
     def _created_window(ranges: dict[str, tuple[int, int]], now: int) -> tuple[int, int]:
         """Every timestamp of a record lies within LATE_HORIZON after its creation: narrow the days to scan."""
-        low, high = -(2**62), now
+        low, high = ALL_TIME[0], now
         for field, (field_low, field_high) in ranges.items():
             if field in ("created_at", "offline_created_at"):
                 low, high = max(low, field_low), min(high, field_high)
             else:
                 low, high = max(low, field_low - LATE_HORIZON_US), min(high, field_high)
         return low, high
+
+
+def _first(found: list[tuple[int, str, Record]], query: PageQuery) -> list[tuple[int, str, Record]]:
+    """The first ``limit + 1`` in sort order (one more than a page, to know whether another page follows)."""
+    found.sort(key=lambda item: (item[0], item[1]), reverse=not query.ascending)
+    return found[: query.limit + 1]
+
+
+def _matches(records: list[Record], query: PageQuery) -> list[tuple[int, str, Record]]:
+    """(sort value, id, record) of the segment's records ``query`` selects, after its cursor."""
+    sort_field, ascending, after, now = query.sort_field, query.ascending, query.after, query.now
+    limit, ranges, predicate = query.limit, query.ranges, query.predicate
+    sort_low, sort_high = query.sort_range
+    by_created = sort_field == "created_at"
+    if by_created:
+        # Segments are sorted by (created, id): jump to the cursor and stop after limit + 1 matches.
+        records = _created_slice(records, ascending, sort_low, sort_high, after)
+    matched = []
+    for record in records:
+        if by_created:
+            if len(matched) > limit:
+                break
+            value = record.created
+            if (value > sort_high) if ascending else (value < sort_low):
+                break
+        if not record.visible_from <= now < record.visible_until:
+            continue
+        value = record.field(sort_field)
+        if value is None or not sort_low <= value <= sort_high:
+            continue
+        if after is not None and ((value, record.id) <= after if ascending else (value, record.id) >= after):
+            continue
+        if not _in_ranges(record, ranges, sort_field):
+            continue
+        if predicate is not None and not predicate(record):
+            continue
+        matched.append((value, record.id, record))
+    return matched
 
 
 def _created_slice(records: list[Record], ascending: bool, low: int, high: int, after):

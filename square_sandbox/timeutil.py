@@ -8,6 +8,9 @@ UTC = dt.UTC
 US_PER_SECOND = 1_000_000
 US_PER_HOUR = 3600 * US_PER_SECOND
 US_PER_DAY = 24 * US_PER_HOUR
+# The ends of open time ranges: beyond any real timestamp.
+EARLIEST_US = -(2**62)
+LATEST_US = 2**62
 
 
 class InvalidTime(ValueError):

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from square_sandbox.days import Record
+from square_sandbox.records import OrderFacts, PaymentFacts, Record
+from square_sandbox.sales import CURRENCY, money
 from square_sandbox.store import Store
 from square_sandbox.timeutil import format_us
 from square_sandbox.world import Location
@@ -19,13 +20,14 @@ def location_day_summary(store: Store, location: Location, day: dt.date, now: in
     orders = store.all_records("order", [location], ranges, now)
     payments = store.all_records("payment", [location], ranges, now)
     refunds = store.all_records("refund", [location], ranges, now)
-    sales = [o for o in orders if o.state == "COMPLETED" and not o.facts[7]]
-    returns = [o for o in orders if o.state == "COMPLETED" and o.facts[7]]
-    gross = sum(o.facts[0] for o in sales)
-    returned_gross = sum(o.facts[4] for o in returns)
-    discounts = sum(o.facts[1] for o in sales) - sum(o.facts[5] for o in returns)
-    tax = sum(o.facts[2] for o in sales) - sum(o.facts[6] for o in returns)
-    tips = sum(o.facts[3] for o in sales)
+    completed = [order.facts for order in orders if order.state == "COMPLETED"]
+    sales = [facts for facts in completed if not facts.is_return]
+    returns = [facts for facts in completed if facts.is_return]
+    gross = sum(sale.gross for sale in sales)
+    returned_gross = sum(ret.gross for ret in returns)
+    discounts = sum(sale.discount for sale in sales) - sum(ret.discount for ret in returns)
+    tax = sum(sale.tax for sale in sales) - sum(ret.tax for ret in returns)
+    tips = sum(sale.tip for sale in sales)
     refunded = sum(r.total for r in refunds if r.state == "COMPLETED")
     collected = sum(p.total for p in payments if p.state == "COMPLETED") - refunded
     net_sales = gross - returned_gross - discounts
@@ -41,7 +43,7 @@ def location_day_summary(store: Store, location: Location, day: dt.date, now: in
         "tips": tips,
         "total_collected": collected,
         "refunds": refunded,
-        "currency": "USD",
+        "currency": CURRENCY,
     }
 
 
@@ -52,24 +54,21 @@ def truth_row(record: Record) -> dict:
         "created_at": format_us(record.created),
         "updated_at": format_us(record.updated),
     }
-    if record.kind == "order":
+    facts = record.facts
+    if isinstance(facts, OrderFacts):
+        row.update(version=record.version, state=record.state, total_money=money(record.total))
+    elif isinstance(facts, PaymentFacts):
         row.update(
-            version=record.version,
-            state=record.state,
-            total_money={"amount": record.total, "currency": "USD"},
-        )
-    elif record.kind == "payment":
-        row.update(
-            order_id=record.links[0],
+            order_id=facts.order_id,
             status=record.state,
-            total_money={"amount": record.total, "currency": "USD"},
-            is_offline_payment=record.facts[4] is not None,
+            total_money=money(record.total),
+            is_offline_payment=facts.offline_created is not None,
         )
     else:
         row.update(
-            payment_id=record.links[0],
-            order_id=record.links[1],
+            payment_id=facts.payment_id,
+            order_id=facts.order_id,
             status=record.state,
-            amount_money={"amount": record.total, "currency": "USD"},
+            amount_money=money(record.total),
         )
     return row

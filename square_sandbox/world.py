@@ -47,6 +47,10 @@ def random_id(rng: random.Random, length: int) -> str:
     return "".join(rng.choices(_ALPHABET, k=length))
 
 
+def _catalog_id(rng: random.Random) -> str:
+    return random_id(rng, 24).upper()
+
+
 def encode(number: int, width: int) -> str:
     chars = []
     for _ in range(width):
@@ -225,12 +229,10 @@ class World:
         registers = tuple(f"{location_id}-REG{n + 1}" for n in range(2 + rng.randrange(3)))
         return Location(index, location_id, name, timezone, tax, "", registers, body)
 
-    def _catalog_object(
-        self, rng: random.Random, object_type: str, data_key: str, data: dict, **extra
-    ) -> dict:
+    def _catalog_object(self, object_type: str, object_id: str, data_key: str, data: dict, **extra) -> dict:
         return {
             "type": object_type,
-            "id": random_id(rng, 24).upper(),
+            "id": object_id,
             "updated_at": self.catalog_updated_at,
             "version": self.catalog_version,
             "is_deleted": False,
@@ -241,27 +243,13 @@ class World:
 
     def _build_catalog(self, rng: random.Random) -> None:
         for location in self.locations:
-            tax = self._catalog_object(
-                rng,
-                "TAX",
-                "tax_data",
-                {
-                    "name": f"Sales Tax {location.body['address']['administrative_district_level_1']}",
-                    "calculation_phase": "TAX_SUBTOTAL_PHASE",
-                    "inclusion_type": "ADDITIVE",
-                    "percentage": location.tax_percentage,
-                    "applies_to_custom_amounts": True,
-                    "enabled": True,
-                },
-                present_at_all_locations=False,
-                present_at_location_ids=[location.id],
-            )
+            tax = self._tax(rng, location)
             self.taxes[location.id] = tax["id"]
             self.catalog_objects.append(tax)
         for name, percentage in DISCOUNTS:
             discount = self._catalog_object(
-                rng,
                 "DISCOUNT",
+                _catalog_id(rng),
                 "discount_data",
                 {
                     "name": name,
@@ -274,57 +262,72 @@ class World:
             self.catalog_objects.append(discount)
         for category_name, items in ITEMS.items():
             category = self._catalog_object(
-                rng, "CATEGORY", "category_data", {"name": category_name, "category_type": "REGULAR_CATEGORY"}
+                "CATEGORY",
+                _catalog_id(rng),
+                "category_data",
+                {"name": category_name, "category_type": "REGULAR_CATEGORY"},
             )
             self.catalog_objects.append(category)
             for item_name, base_price in items:
-                item_id = random_id(rng, 24).upper()
-                variations = []
-                sizes = SIZES if rng.random() < 0.4 else SIZES[1:2]
-                for ordinal, (size, factor) in enumerate(sizes):
-                    price = round(base_price * factor / 50.0) * 50 - 1 if base_price >= 500 else base_price
-                    variation = {
-                        "type": "ITEM_VARIATION",
-                        "id": random_id(rng, 24).upper(),
-                        "updated_at": self.catalog_updated_at,
-                        "version": self.catalog_version,
-                        "is_deleted": False,
-                        "present_at_all_locations": True,
-                        "item_variation_data": {
-                            "item_id": item_id,
-                            "name": size,
-                            "sku": f"{category_name[:3].upper()}-{rng.randrange(10000, 99999)}",
-                            "ordinal": ordinal,
-                            "pricing_type": "FIXED_PRICING",
-                            "price_money": {"amount": price, "currency": "USD"},
-                            "sellable": True,
-                            "stockable": True,
-                        },
-                    }
-                    variations.append(variation)
-                    self.variations.append(
-                        CatalogVariation(variation["id"], item_id, item_name, size, price, category["id"])
-                    )
-                item = {
-                    "type": "ITEM",
-                    "id": item_id,
-                    "updated_at": self.catalog_updated_at,
-                    "version": self.catalog_version,
-                    "is_deleted": False,
-                    "present_at_all_locations": True,
-                    "item_data": {
-                        "name": item_name,
-                        "is_taxable": True,
-                        "tax_ids": list(self.taxes.values()),
-                        "variations": variations,
-                        "product_type": "REGULAR",
-                        "categories": [{"id": category["id"]}],
-                        "reporting_category": {"id": category["id"]},
-                    },
-                }
-                self.catalog_objects.append(item)
+                self.catalog_objects.append(self._item(rng, category, category_name, item_name, base_price))
         # Popular items sell more: a fixed weight per variation.
         self.variation_weights = [1.0 / (1 + (index % 7)) for index in range(len(self.variations))]
+
+    def _tax(self, rng: random.Random, location: Location) -> dict:
+        return self._catalog_object(
+            "TAX",
+            _catalog_id(rng),
+            "tax_data",
+            {
+                "name": f"Sales Tax {location.body['address']['administrative_district_level_1']}",
+                "calculation_phase": "TAX_SUBTOTAL_PHASE",
+                "inclusion_type": "ADDITIVE",
+                "percentage": location.tax_percentage,
+                "applies_to_custom_amounts": True,
+                "enabled": True,
+            },
+            present_at_all_locations=False,
+            present_at_location_ids=[location.id],
+        )
+
+    def _item(
+        self, rng: random.Random, category: dict, category_name: str, item_name: str, base_price: int
+    ) -> dict:
+        """An item with its variations (some come in three sizes); the variations join ``self.variations``."""
+        item_id = _catalog_id(rng)
+        variations = []
+        sizes = SIZES if rng.random() < 0.4 else SIZES[1:2]
+        for ordinal, (size, factor) in enumerate(sizes):
+            price = round(base_price * factor / 50.0) * 50 - 1 if base_price >= 500 else base_price
+            variation = self._catalog_object(
+                "ITEM_VARIATION",
+                _catalog_id(rng),
+                "item_variation_data",
+                {
+                    "item_id": item_id,
+                    "name": size,
+                    "sku": f"{category_name[:3].upper()}-{rng.randrange(10000, 99999)}",
+                    "ordinal": ordinal,
+                    "pricing_type": "FIXED_PRICING",
+                    "price_money": {"amount": price, "currency": "USD"},
+                    "sellable": True,
+                    "stockable": True,
+                },
+            )
+            variations.append(variation)
+            self.variations.append(
+                CatalogVariation(variation["id"], item_id, item_name, size, price, category["id"])
+            )
+        item_data = {
+            "name": item_name,
+            "is_taxable": True,
+            "tax_ids": list(self.taxes.values()),
+            "variations": variations,
+            "product_type": "REGULAR",
+            "categories": [{"id": category["id"]}],
+            "reporting_category": {"id": category["id"]},
+        }
+        return self._catalog_object("ITEM", item_id, "item_data", item_data)
 
     def catalog_listing(self, types: set[str] | None) -> list[dict]:
         """Objects in ListCatalog order; variations appear on their own only when asked for by type."""

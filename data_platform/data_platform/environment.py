@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import TypeVar
+from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 T = TypeVar("T", int, float)
@@ -68,10 +69,17 @@ def positive_float(
     return _number(environ, name, default, float, "a number", minimum, maximum)
 
 
+# Names the zone database answers that are not a place's time: the machine's own zone (differs between containers),
+# and tzdata's placeholders.
+_NOT_A_PLACE = ("localtime", "Factory", "posixrules")
+
+
 def timezone_setting(environ: Mapping[str, str], name: str, default: str) -> str:
     value = _raw(environ, name) or default
     try:
         ZoneInfo(value)
+        if value in _NOT_A_PLACE or value.startswith(("posix/", "right/")):
+            raise ValueError(value)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(
             f"{name}={value!r} is not an IANA time zone; expected e.g. America/New_York or Europe/Paris."
@@ -79,12 +87,34 @@ def timezone_setting(environ: Mapping[str, str], name: str, default: str) -> str
     return value
 
 
-def date_setting(environ: Mapping[str, str], name: str, default: str) -> date:
+def date_setting(
+    environ: Mapping[str, str],
+    name: str,
+    default: str,
+    earliest: date | None = None,
+    latest: date | None = None,
+    why_latest: str = "",
+) -> date:
+    """A YYYY-MM-DD date, within [earliest, latest] when given (``why_latest`` says what ``latest`` is)."""
     value = _raw(environ, name) or default
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise ConfigError(f"{name}={value!r} is not a date; expected YYYY-MM-DD.") from None
+    if earliest is not None and day < earliest:
+        raise ConfigError(f"{name}={day} is too early; expected a date from {earliest} on.")
+    if latest is not None and day > latest:
+        raise ConfigError(f"{name}={day} is in the future; expected a date up to {latest}{why_latest}.")
+    return day
+
+
+def http_url_setting(environ: Mapping[str, str], name: str, default: str) -> str:
+    """An http(s) URL with a host, without a trailing slash."""
+    value = (_raw(environ, name) or default).rstrip("/")
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise ConfigError(f"{name}={value!r} must start with http:// or https:// and name a host.")
+    return value
 
 
 def cron_setting(environ: Mapping[str, str], name: str, default: str) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from data_platform.environment import ConfigError, choice, positive_int
+from data_platform.environment import ConfigError, choice, http_url_setting, positive_int
 from data_platform.lake_location import AZURE_AUTH_MODES, AZURE_SECRETS, parse_lake_url
 
 __all__ = [
@@ -41,6 +41,8 @@ class PlatformEnv(StrEnum):
     STAGING = "staging"
     PROD = "prod"
 
+
+STORAGE_ACCOUNT_NAME = re.compile(r"^[a-z0-9]{3,24}$")
 
 # Per-environment defaults. A value of None means "must be set explicitly in this environment".
 ENVIRONMENT_DEFAULTS: dict[PlatformEnv, dict[str, str | None]] = {
@@ -104,16 +106,16 @@ def load_settings(environ: Mapping[str, str] | None = None) -> PlatformSettings:
 
     lake_root_url = setting("LAKE_ROOT_URL")
     parse_lake_url(lake_root_url)  # fails early on an unsupported scheme
-    duckdb_path = setting("DUCKDB_PATH")
+    duckdb_path = _duckdb_path(setting("DUCKDB_PATH"))
     return PlatformSettings(
         env=env,
         lake_root_url=lake_root_url,
         azure_storage_auth=choice(
             environ, "AZURE_STORAGE_AUTH", AZURE_AUTH_MODES, setting("AZURE_STORAGE_AUTH")
         ),
-        azure_storage_account_name=environ.get("AZURE_STORAGE_ACCOUNT_NAME") or None,
+        azure_storage_account_name=_account_name(environ),
         duckdb_path=duckdb_path,
-        dagster_ui_base_url=(environ.get("DAGSTER_UI_BASE_URL") or "http://127.0.0.1:3000").rstrip("/"),
+        dagster_ui_base_url=http_url_setting(environ, "DAGSTER_UI_BASE_URL", "http://127.0.0.1:3000"),
         duckdb_memory_limit=_duckdb_memory_limit(environ),
         duckdb_temp_directory=(environ.get("DUCKDB_TEMP_DIRECTORY") or f"{duckdb_path}.tmp").strip(),
         duckdb_lock_wait_seconds=positive_int(
@@ -127,6 +129,22 @@ def _duckdb_memory_limit(environ: Mapping[str, str]) -> str:
     if not _BYTE_SIZE.match(value):
         raise ConfigError(f"DUCKDB_MEMORY_LIMIT={value!r} is not a size; expected e.g. 2GB, 1.5GB or 512MB.")
     return value
+
+
+def _account_name(environ: Mapping[str, str]) -> str | None:
+    name = (environ.get("AZURE_STORAGE_ACCOUNT_NAME") or "").strip() or None
+    if name is not None and not STORAGE_ACCOUNT_NAME.match(name):
+        raise ConfigError(
+            f"AZURE_STORAGE_ACCOUNT_NAME={name!r} is not a storage account name; expected 3-24 lowercase letters "
+            "and digits (the account, not its URL or a connection string)."
+        )
+    return name
+
+
+def _duckdb_path(path: str) -> str:
+    if Path(path).is_dir():
+        raise ConfigError(f"DUCKDB_PATH={path!r} is a folder; expected the path of the warehouse file.")
+    return path
 
 
 @functools.cache

@@ -1,6 +1,7 @@
 {{ config(meta={'dagster': {'ref': {'name': 'fct_orders'}}}) }}
 {#- A sales order's total is its lines' totals plus service charges and tip: a parse or consolidation error
-    (a line counted twice, a stale version of the order) shows up here. A partitioned run checks its window. -#}
+    (a line counted twice, a stale version of the order) shows up here, and so does a sale that arrived without
+    its line items (its lines add up to 0). A partitioned run checks its window. -#}
 with lines as (
     select
         order_id,
@@ -13,13 +14,13 @@ with lines as (
 select
     orders.order_id,
     orders.total_amount,
-    lines.lines_total,
+    coalesce(lines.lines_total, 0) as lines_total,
     orders.total_service_charge_amount,
     orders.total_tip_amount
 from {{ ref('fct_orders') }} as orders
-inner join lines on orders.order_id = lines.order_id
+left join lines on orders.order_id = lines.order_id
 where
     {{ tested_window_filter('orders.business_date') }}
     and not orders.is_return_order
     and orders.total_amount
-    != lines.lines_total + orders.total_service_charge_amount + orders.total_tip_amount
+    != coalesce(lines.lines_total, 0) + orders.total_service_charge_amount + orders.total_tip_amount

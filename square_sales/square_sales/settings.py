@@ -11,14 +11,15 @@ import functools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from data_platform.environment import (
-    ConfigError,
     choice,
     cron_setting,
     date_setting,
+    http_url_setting,
     positive_float,
     positive_int,
     timezone_setting,
@@ -59,6 +60,8 @@ DEFAULTS = {
     "SQUARE_REQUEST_TIMEOUT_SECONDS": 30.0,
     "SQUARE_RETRY_MAX_SECONDS": 300.0,
 }
+# Square took its first payments in 2009: an earlier start date is a typo (and thousands of empty partitions).
+EARLIEST_START_DATE = date(2009, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -76,11 +79,18 @@ class SquareSalesSettings:
     retry_max_seconds: float
 
 
-def _square_base_url(environ: Mapping[str, str], environment: SquareEnvironment) -> str:
-    url = (environ.get("SQUARE_BASE_URL") or SQUARE_BASE_URLS[environment]).strip().rstrip("/")
-    if not url.startswith(("http://", "https://")):
-        raise ConfigError(f"SQUARE_BASE_URL={url!r} must start with http:// or https://.")
-    return url
+def _partitions_start_date(environ: Mapping[str, str], timezone: str) -> date:
+    """The first partition: not after today in the reporting zone (there would be no partition at all, and every
+    schedule tick would fail), not before Square existed."""
+    today = datetime.now(ZoneInfo(timezone)).date()
+    return date_setting(
+        environ,
+        "SQUARE_PARTITIONS_START_DATE",
+        DEFAULTS["SQUARE_PARTITIONS_START_DATE"],
+        earliest=EARLIEST_START_DATE,
+        latest=today,
+        why_latest=f" (today in REPORTING_TIMEZONE={timezone})",
+    )
 
 
 def load_square_sales_settings(environ: Mapping[str, str] | None = None) -> SquareSalesSettings:
@@ -94,27 +104,41 @@ def load_square_sales_settings(environ: Mapping[str, str] | None = None) -> Squa
             SQUARE_ENVIRONMENT_DEFAULTS[platform_env(environ)].value,
         )
     )
+    timezone = timezone_setting(environ, "REPORTING_TIMEZONE", DEFAULTS["REPORTING_TIMEZONE"])
     return SquareSalesSettings(
         square_environment=square_environment,
-        square_base_url=_square_base_url(environ, square_environment),
-        reporting_timezone=timezone_setting(environ, "REPORTING_TIMEZONE", DEFAULTS["REPORTING_TIMEZONE"]),
-        partitions_start_date=date_setting(
-            environ, "SQUARE_PARTITIONS_START_DATE", DEFAULTS["SQUARE_PARTITIONS_START_DATE"]
+        square_base_url=http_url_setting(environ, "SQUARE_BASE_URL", SQUARE_BASE_URLS[square_environment]),
+        reporting_timezone=timezone,
+        partitions_start_date=_partitions_start_date(environ, timezone),
+        # An hourly re-pull of more than a month would be a mistake, not a wider safety net.
+        backfill_window_days=positive_int(
+            environ, "BACKFILL_WINDOW_DAYS", DEFAULTS["BACKFILL_WINDOW_DAYS"], maximum=31
         ),
-        backfill_window_days=positive_int(environ, "BACKFILL_WINDOW_DAYS", DEFAULTS["BACKFILL_WINDOW_DAYS"]),
         backfill_schedule_cron=cron_setting(
             environ, "BACKFILL_SCHEDULE_CRON", DEFAULTS["BACKFILL_SCHEDULE_CRON"]
         ),
         change_sensor_interval_seconds=positive_int(
-            environ, "CHANGE_SENSOR_INTERVAL_SECONDS", DEFAULTS["CHANGE_SENSOR_INTERVAL_SECONDS"], minimum=10
+            environ,
+            "CHANGE_SENSOR_INTERVAL_SECONDS",
+            DEFAULTS["CHANGE_SENSOR_INTERVAL_SECONDS"],
+            minimum=10,
+            maximum=86_400,
         ),
-        audit_days=positive_int(environ, "AUDIT_DAYS", DEFAULTS["AUDIT_DAYS"]),
+        audit_days=positive_int(environ, "AUDIT_DAYS", DEFAULTS["AUDIT_DAYS"], maximum=366),
         audit_schedule_cron=cron_setting(environ, "AUDIT_SCHEDULE_CRON", DEFAULTS["AUDIT_SCHEDULE_CRON"]),
         request_timeout_seconds=positive_float(
-            environ, "SQUARE_REQUEST_TIMEOUT_SECONDS", DEFAULTS["SQUARE_REQUEST_TIMEOUT_SECONDS"], minimum=1.0
+            environ,
+            "SQUARE_REQUEST_TIMEOUT_SECONDS",
+            DEFAULTS["SQUARE_REQUEST_TIMEOUT_SECONDS"],
+            minimum=1.0,
+            maximum=300.0,
         ),
         retry_max_seconds=positive_float(
-            environ, "SQUARE_RETRY_MAX_SECONDS", DEFAULTS["SQUARE_RETRY_MAX_SECONDS"], minimum=1.0
+            environ,
+            "SQUARE_RETRY_MAX_SECONDS",
+            DEFAULTS["SQUARE_RETRY_MAX_SECONDS"],
+            minimum=1.0,
+            maximum=3600.0,
         ),
     )
 

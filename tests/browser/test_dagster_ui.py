@@ -175,3 +175,128 @@ def test_daily_sales_mart_shows_a_chart_of_net_sales_per_store(page, webservers)
     assert chart.evaluate("img => img.complete && img.naturalWidth > 100"), "the chart did not render"
     dialog.get_by_role("columnheader", name="business day").wait_for()
     shot(page, "daily-sales-net-sales-chart")
+
+
+# Mutations the analysts' webserver must refuse: launching, re-executing, stopping and deleting runs, backfills,
+# schedules, sensors, asset history and concurrency. Each goes to the real targets where Dagster resolves the
+# target before it checks permissions, with placeholders (built from the schema) elsewhere.
+REFUSED_MUTATIONS = [
+    "launchRun", "launchRunReexecution", "launchPartitionBackfill", "cancelPartitionBackfill", "terminateRun",
+    "deleteRun", "startSchedule", "stopRunningSchedule", "startSensor", "stopSensor", "setSensorCursor",
+    "wipeAssets", "reportRunlessAssetEvents", "setAutoMaterializePaused", "setConcurrencyLimit",
+]  # fmt: skip
+TYPE_REF = "fragment T on __Type { kind name ofType { kind name ofType { kind name ofType { kind name } } } }"
+REPOSITORY = '{repositoryLocationName: "square_sales", repositoryName: "__repository__"}'
+
+
+def _graphql(url: str, query: str) -> dict:
+    return httpx.post(f"{url}/graphql", json={"query": query}, timeout=60).json()
+
+
+def _placeholder(type_ref: dict, types: dict[str, dict]) -> str:
+    """A GraphQL literal of ``type_ref``: the required fields of input objects, placeholder scalars."""
+    kind, name = type_ref["kind"], type_ref["name"]
+    if kind == "NON_NULL":
+        return _placeholder(type_ref["ofType"], types)
+    if kind == "LIST":
+        return f"[{_placeholder(type_ref['ofType'], types)}]"
+    if kind == "ENUM":
+        return types[name]["enumValues"][0]["name"]
+    if kind == "INPUT_OBJECT":
+        required = [f for f in types[name]["inputFields"] if f["type"]["kind"] == "NON_NULL"]
+        return "{" + ", ".join(f"{f['name']}: {_placeholder(f['type'], types)}" for f in required) + "}"
+    return {"Boolean": "true", "Int": "1", "Float": "1.0"}.get(name, '"placeholder"')
+
+
+def _schema(url: str) -> tuple[dict[str, dict], dict[str, dict]]:
+    fields = _graphql(
+        url,
+        "{ __schema { mutationType { fields { name args { name type { ...T } } type { ...T } } } } }"
+        + TYPE_REF,
+    )
+    types = _graphql(
+        url,
+        "{ __schema { types { name kind enumValues { name } inputFields { name type { ...T } } } } }"
+        + TYPE_REF,
+    )
+    return (
+        {f["name"]: f for f in fields["data"]["__schema"]["mutationType"]["fields"]},
+        {t["name"]: t for t in types["data"]["__schema"]["types"]},
+    )
+
+
+def _first(url: str, listing: str, result_type: str, field: str) -> str:
+    """The id of the first instigator state of a listing of the square_sales repository."""
+    query = f"{{ {listing}(repositorySelector: {REPOSITORY}) {{ ... on {result_type} {{ results {{ {field} {{ id }} }} }} }} }}"
+    return _graphql(url, query)["data"][listing]["results"][0][field]["id"]
+
+
+def _real_targets(webservers, partition: str) -> dict[str, str]:
+    """Arguments naming things that exist, for the mutations that look their target up first. The run and the
+    backfill are requested through the operators' UI; nothing executes them (no daemon here)."""
+    analysts, operators = webservers["analysts"], webservers["operators"]
+    launch = (
+        'executionParams: {selector: {repositoryLocationName: "square_sales", repositoryName: "__repository__", '
+        'jobName: "square_raw_freshness_checks"}, mode: "default"}'
+    )
+    queued = _graphql(
+        operators,
+        f"mutation {{ launchRun({launch}) {{ __typename ... on LaunchRunSuccess {{ run {{ runId }} }} "
+        "... on PythonError { message } ... on RunConfigValidationInvalid { errors { message } } } }",
+    )
+    assert "run" in queued["data"]["launchRun"], queued
+    backfill = (
+        f'backfillParams: {{assetSelection: [{{path: ["square", "raw", "orders"]}}], partitionNames: ["{partition}"], '
+        "fromFailure: false}"
+    )
+    requested = _graphql(
+        operators,
+        f"mutation {{ launchPartitionBackfill({backfill}) {{ ... on LaunchBackfillSuccess {{ backfillId }} }} }}",
+    )
+    parent = queued["data"]["launchRun"]["run"]["runId"]
+    return {
+        "launchRun": launch,
+        "launchRunReexecution": f'reexecutionParams: {{parentRunId: "{parent}", strategy: ALL_STEPS}}',
+        "launchPartitionBackfill": backfill,
+        "cancelPartitionBackfill": f'backfillId: "{requested["data"]["launchPartitionBackfill"]["backfillId"]}"',
+        "stopRunningSchedule": f'id: "{_first(analysts, "schedulesOrError", "Schedules", "scheduleState")}"',
+        "stopSensor": f'id: "{_first(analysts, "sensorsOrError", "Sensors", "sensorState")}"',
+    }
+
+
+def _send(url: str, field: dict, types: dict[str, dict], arguments: str | None) -> str:
+    """The mutation's outcome: the result's type name, or the GraphQL errors."""
+    if arguments is None:
+        required = [a for a in field["args"] if a["type"]["kind"] == "NON_NULL"]
+        arguments = ", ".join(f"{a['name']}: {_placeholder(a['type'], types)}" for a in required)
+    result_type = field["type"]
+    while result_type["ofType"]:
+        result_type = result_type["ofType"]
+    selection = "" if result_type["kind"] == "SCALAR" else "{ __typename ... on PythonError { message } }"
+    body = _graphql(url, f"mutation {{ {field['name']}{f'({arguments})' if arguments else ''} {selection} }}")
+    if body.get("errors"):
+        return "errors: " + "; ".join(e["message"] for e in body["errors"])
+    value = body["data"][field["name"]]
+    return (
+        f"{value['__typename']} {value.get('message', '')}".strip()
+        if isinstance(value, dict)
+        else repr(value)
+    )
+
+
+def test_read_only_ui_refuses_every_kind_of_mutation(webservers, materialized_instance):
+    fields, types = _schema(webservers["analysts"])
+    targets = _real_targets(webservers, materialized_instance["SQUARE_PARTITIONS_START_DATE"])
+    outcomes = {
+        name: _send(webservers["analysts"], fields[name], types, targets.get(name))
+        for name in REFUSED_MUTATIONS
+    }
+    # Refused: an UnauthorizedError result, or (for mutations answering a bare Boolean) a GraphQL error made of one.
+    allowed = {name: outcome for name, outcome in outcomes.items() if "UnauthorizedError" not in outcome}
+    assert not allowed, f"the read-only UI did not refuse: {allowed}"
+    # The same requests reach the operators' resolvers (no permission refused there): the check is not vacuous.
+    operators = {
+        name: _send(webservers["operators"], fields[name], types, targets.get(name))
+        for name in REFUSED_MUTATIONS
+    }
+    assert not [name for name, outcome in operators.items() if "UnauthorizedError" in outcome], operators

@@ -68,9 +68,10 @@ def forwarded_variables(instance_config) -> list[str]:
 
 # --- docker/dagster.yaml ------------------------------------------------------------------------------------
 def test_instance_config_is_valid_for_this_dagster_version(instance_config, monkeypatch):
+    # Dagster has no public validator of instance YAML; these two are what `dagster-daemon` itself runs.
+    from dagster import QueuedRunCoordinator
     from dagster._config import process_config
     from dagster._core.instance.config import dagster_instance_config_schema
-    from dagster._core.run_coordinator import QueuedRunCoordinator
     from dagster_docker import DockerRunLauncher
 
     for name in forwarded_variables(instance_config):
@@ -85,9 +86,10 @@ def test_instance_config_is_valid_for_this_dagster_version(instance_config, monk
     launcher_config = process_config(DockerRunLauncher.config_type(), launcher["config"])
     assert launcher_config.success, launcher_config.errors
     DockerRunLauncher(**launcher_config.value)  # its own cross-field checks (network vs networks, ...)
-    coordinator_config = process_config(
-        QueuedRunCoordinator.config_type(), instance_config["run_coordinator"]["config"]
-    )
+    # The coordinator by its public path (the legacy `dagster.core...` alias is deprecated).
+    coordinator = instance_config["run_coordinator"]
+    assert (coordinator["module"], coordinator["class"]) == ("dagster", "QueuedRunCoordinator")
+    coordinator_config = process_config(QueuedRunCoordinator.config_type(), coordinator["config"])
     assert coordinator_config.success, coordinator_config.errors
 
 

@@ -89,9 +89,9 @@ def test_late_uploads_reach_the_lake_through_schedule_and_sensor(scenario):
     handle, defs, lake, square, t0, instance = scenario
     daily_job = defs.resolve_job_def("square_raw_daily_job")
     audit_job = defs.resolve_job_def("raw_orders_audit_only")
-    sensor = defs.get_sensor_def("square_raw_late_change_sensor")
-    window_schedule = defs.get_schedule_def("square_raw_backfill_window_schedule")
-    audit_schedule = defs.get_schedule_def("square_raw_orders_audit_schedule")
+    sensor = defs.resolve_sensor_def("square_raw_late_change_sensor")
+    window_schedule = defs.resolve_schedule_def("square_raw_backfill_window_schedule")
+    audit_schedule = defs.resolve_schedule_def("square_raw_orders_audit_schedule")
 
     # 1. Ingest the twelve days up to T0's day, in one run; the completeness check passes.
     d = t0.astimezone(REPORTING).date()
@@ -107,7 +107,8 @@ def test_late_uploads_reach_the_lake_through_schedule_and_sensor(scenario):
     tick = sensor.evaluate_tick(build_sensor_context(instance=instance, resources={"square": square}))
     cursor = tick.cursor
     assert cursor and not tick.run_requests
-    assert max(dt.datetime.fromisoformat(v) for v in orjson.loads(cursor).values()) <= t0
+    positions = orjson.loads(cursor)["positions"]  # per entity and location
+    assert max(dt.datetime.fromisoformat(v) for entity in positions.values() for v in entity.values()) <= t0
 
     # 2. Three days pass: offline registers upload, customers get refunds.
     t1 = handle.set_clock(dt.datetime.now(dt.UTC))

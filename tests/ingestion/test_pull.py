@@ -97,10 +97,10 @@ def test_snapshots_hold_every_location_catalog_object_and_customer(tmp_path, hea
             CATALOG: {
                 o["id"]
                 for kind in ("ITEM", "ITEM_VARIATION", "CATEGORY", "TAX", "DISCOUNT")
-                for p in api.list_pages("v2/catalog/list", {"types": kind})
-                for o in p.get("objects", [])
+                for page in api.list_objects("v2/catalog/list", {"types": kind}, "objects")
+                for o in page
             },
-            CUSTOMERS: {o["id"] for p in api.list_pages("v2/customers", {}) for o in p.get("customers", [])},
+            CUSTOMERS: {o["id"] for page in api.list_objects("v2/customers", {}, "customers") for o in page},
         }
         for entity, ids in expected.items():
             stats = pull_snapshot(api, lake, entity, CHAIN_NOW, run_id="snap")

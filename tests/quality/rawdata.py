@@ -32,6 +32,14 @@ def order(location: str, created: dt.datetime, amount: int = 1000, **extra) -> d
         "state": "COMPLETED",
         "version": 4,
         "total_money": {"amount": amount, "currency": "USD"},
+        "line_items": [
+            {
+                "uid": "1",
+                "name": "Coffee",
+                "quantity": "1",
+                "total_money": {"amount": amount, "currency": "USD"},
+            }
+        ],
     }
     body.update(extra)
     return body

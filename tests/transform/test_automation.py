@@ -1,9 +1,17 @@
 """After a re-pull of any raw partition, however old, the daily dbt models of that partition are requested
-automatically (declarative automation, evaluated here as the square_dbt_automation sensor would)."""
+automatically (declarative automation, evaluated here as the square_dbt_automation sensor would), however the
+re-pull and the dbt run interleave, and never while a blocking check of that raw partition fails. The same through
+the real sensor, runs and sandbox: tests/timeline/."""
 
 from __future__ import annotations
 
-from dagster import AssetKey, AssetMaterialization, DagsterInstance, evaluate_automation_conditions
+from dagster import (
+    AssetCheckEvaluation,
+    AssetKey,
+    AssetMaterialization,
+    DagsterInstance,
+    evaluate_automation_conditions,
+)
 
 from tests.support.definitions import load_location
 
@@ -59,3 +67,54 @@ def test_a_repulled_old_day_brings_its_daily_models_up_to_date():
     again = requested_partitions(result)
     assert again[SALES] == {OLD_DAY}
     assert DIM not in again
+
+
+def test_a_repull_between_the_request_and_the_next_tick_requests_the_day_again():
+    """The dbt run of a day finished, then the day was re-pulled, all before the automation's next tick: the day is
+    requested again (``eager()`` took the re-pull for handled, as the request and the update fell on one tick)."""
+    instance = DagsterInstance.ephemeral()
+    result = evaluate_automation_conditions(defs=DEFS, instance=instance)
+    materialize_events(instance, RAW_SNAPSHOTS)
+    materialize_events(instance, RAW_DAILY, OLD_DAY)
+    result = evaluate_automation_conditions(defs=DEFS, instance=instance, cursor=result.cursor)
+    requested = requested_partitions(result)
+    assert requested[SALES] == {OLD_DAY}
+    run_requested(instance, requested)
+    materialize_events(instance, [RAW_DAILY[0]], OLD_DAY)  # the re-pull, right after
+    result = evaluate_automation_conditions(defs=DEFS, instance=instance, cursor=result.cursor)
+    assert requested_partitions(result).get(SALES) == {OLD_DAY}
+
+
+def test_a_failing_blocking_check_holds_the_day_back_until_it_passes():
+    instance = DagsterInstance.ephemeral()
+    result = evaluate_automation_conditions(defs=DEFS, instance=instance)
+    materialize_events(instance, RAW_SNAPSHOTS)
+    materialize_events(instance, RAW_DAILY, OLD_DAY)
+    report_check(instance, passed=False)
+    result = evaluate_automation_conditions(defs=DEFS, instance=instance, cursor=result.cursor)
+    held_back = requested_partitions(result)
+    assert SALES not in held_back
+    assert AssetKey(["staging", "base_square__orders"]) not in held_back  # nothing reads the broken orders
+    run_requested(instance, held_back)  # what did pass (payments, refunds, reference data) runs
+
+    materialize_events(instance, [RAW_DAILY[0]], OLD_DAY)  # pulled again; nothing says it is broken now
+    result = evaluate_automation_conditions(defs=DEFS, instance=instance, cursor=result.cursor)
+    assert requested_partitions(result)[SALES] == {OLD_DAY}
+
+
+def run_requested(instance: DagsterInstance, requested: dict[AssetKey, set]) -> None:
+    for key, partitions in requested.items():
+        for partition in partitions:
+            materialize_events(instance, [key], partition)
+
+
+def report_check(instance: DagsterInstance, passed: bool) -> None:
+    instance.report_runless_asset_event(
+        AssetCheckEvaluation(
+            asset_key=RAW_DAILY[0],
+            check_name="no_duplicate_ids",
+            passed=passed,
+            partition=OLD_DAY,
+            blocking=True,
+        )
+    )

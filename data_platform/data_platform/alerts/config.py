@@ -116,13 +116,16 @@ def load_alert_settings(environ: Mapping[str, str] | None = None) -> AlertSettin
         ntfy_url=ntfy_url,
         ntfy_token_set=ntfy_token_set,
         smtp_host=smtp_host,
-        smtp_port=positive_int(environ, "SMTP_PORT", 587),
+        smtp_port=positive_int(environ, "SMTP_PORT", 587, maximum=65_535),
         smtp_username=smtp_username,
         smtp_password_set=smtp_password_set,
         email_from=email_from,
         email_to=email_to,
-        timeout_seconds=positive_int(environ, "ALERT_TIMEOUT_SECONDS", 10),
-        retries=positive_int(environ, "ALERT_RETRIES", 2, minimum=0),
-        sensor_interval_seconds=positive_int(environ, "ALERT_SENSOR_INTERVAL_SECONDS", 60, minimum=10),
-        lookback_hours=positive_int(environ, "ALERT_LOOKBACK_HOURS", 24),
+        # A sensor tick must end: timeouts x attempts of every destination stay within minutes.
+        timeout_seconds=positive_int(environ, "ALERT_TIMEOUT_SECONDS", 10, maximum=120),
+        retries=positive_int(environ, "ALERT_RETRIES", 2, minimum=0, maximum=10),
+        sensor_interval_seconds=positive_int(
+            environ, "ALERT_SENSOR_INTERVAL_SECONDS", 60, minimum=10, maximum=86_400
+        ),
+        lookback_hours=positive_int(environ, "ALERT_LOOKBACK_HOURS", 24, maximum=24 * 30),
     )

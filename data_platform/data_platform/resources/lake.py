@@ -4,14 +4,25 @@ Every domain writes under the same root. Writers publish whole files atomically:
 or the new one, never a half-written one, and a writer that fails leaves the previous file in place. Locally this
 is ``os.replace`` of a temp file in the same folder; on Azure it is a block-blob upload, whose blocks stay invisible
 until the final Put Block List commits them in one step.
+
+A writer killed outright (``kill -9``, an OOM kill) cannot clean up after itself: it leaves a hidden temp file beside
+the destination (local), or a local staging folder and uncommitted blocks (Azure). Their names say which process
+on which machine wrote them, so :meth:`LakeResource.prepare_for_writes`, called by every run before it writes,
+removes those whose writer is gone: at once when it ran on this machine and its process has ended, after
+``STALE_AFTER_SECONDS`` without a change otherwise. The same call finds a wrong key, an unreachable endpoint or a
+read-only credential before a run pulls anything.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import re
 import shutil
+import socket
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +37,53 @@ from data_platform.redaction import redact
 
 __all__ = ["LakeError", "LakeLocation", "LakeResource", "parse_lake_url"]
 
+# Leftovers of a writer on another machine (whose process cannot be looked up) are removed after this long
+# without a change; an active writer touches its temp file at least every row group.
+STALE_AFTER_SECONDS = 2 * 3600.0
+# An upload stages its blocks back to back: an uncommitted blob unchanged this long has no writer any more.
+UPLOAD_STALE_AFTER_SECONDS = 15 * 60.0
+_HOST = hashlib.sha1(socket.gethostname().encode()).hexdigest()[:8]
+# .<name>.tmp-<uuid>-<pid>-<host> (files written before the pid and host were added: .<name>.tmp-<uuid>)
+_TEMP_FILE = re.compile(r"^\..+\.tmp-[0-9a-f]{32}(?:-(\d+)-([0-9a-f]{8}))?$")
+_STAGE_DIR_PREFIX = "lake-stage-"
+_STAGE_DIR = re.compile(r"^lake-stage-(\d+)-([0-9a-f]{8})-")
+_WRITE_PROBE = ".platform-write-check"
+
+
+def _writer_suffix() -> str:
+    return f"{uuid.uuid4().hex}-{os.getpid()}-{_HOST}"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def _writer_gone(pid: str | None, host: str | None, modified: float) -> bool:
+    """Whether the writer of a leftover has stopped: asked of this machine's processes when it ran here."""
+    if pid is not None and host == _HOST:
+        return not _process_alive(int(pid))
+    return time.time() - modified > STALE_AFTER_SECONDS
+
+
+def remove_local_staging_leftovers() -> list[str]:
+    """Staging folders of Azure uploads (in this machine's temp folder) whose process has ended."""
+    removed = []
+    root = Path(tempfile.gettempdir())
+    for folder in root.glob(f"{_STAGE_DIR_PREFIX}*"):
+        match = _STAGE_DIR.match(folder.name)
+        pid, host = match.groups() if match else (None, None)
+        with contextlib.suppress(FileNotFoundError):
+            if folder.is_dir() and _writer_gone(pid, host, folder.stat().st_mtime):
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(str(folder))
+    return removed
+
 
 class LakeError(RuntimeError):
     """The lake could not be read or written. The message names the lake root, never a credential."""
@@ -33,7 +91,8 @@ class LakeError(RuntimeError):
 
 def _bounded_retry_filesystem_class():
     """adlfs builds its Azure client with the SDK's default retry policy, which keeps an unreachable endpoint
-    busy for minutes. Rebuild the client with bounded retries so a wrong URL fails in seconds."""
+    busy for minutes. Rebuild the client with bounded retries so a wrong URL fails in seconds: three retries after
+    1, 3 and 5 s (±1 s), so an outage of up to ~6 s is ridden out and a longer one fails within ~15 s."""
     from adlfs import AzureBlobFileSystem
     from azure.storage.blob.aio import ExponentialRetry
 
@@ -42,7 +101,9 @@ def _bounded_retry_filesystem_class():
             super().do_connect()
             client = self.service_client
             options = {
-                "retry_policy": ExponentialRetry(initial_backoff=1, increment_base=2, retry_total=3),
+                "retry_policy": ExponentialRetry(
+                    initial_backoff=1, increment_base=2, retry_total=3, random_jitter_range=1
+                ),
                 "connection_timeout": self._timeout_kwargs.get("connection_timeout", 30),
                 "read_timeout": self._timeout_kwargs.get("read_timeout", 30),
             }
@@ -185,6 +246,60 @@ class LakeResource(ConfigurableResource):
                 except FileNotFoundError:
                     fs.mkdir(container)
 
+    def prepare_for_writes(self, folder: str) -> list[str]:
+        """Before a run writes under ``folder``: the lake answers and accepts a write (a wrong key, an unreachable
+        endpoint or a read-only credential fail here, in seconds, not after a day has been pulled), and what
+        killed writers left behind is removed. Returns the leftovers removed (paths relative to the root)."""
+        self.check()
+        with self._errors("write to the lake root (checked before any data is pulled)"):
+            probe = self.path(f"{_WRITE_PROBE}/{_writer_suffix()}")
+            self.filesystem().pipe_file(probe, b"")
+            self.filesystem().rm(probe)
+        return self.remove_leftovers(folder)
+
+    def remove_leftovers(self, folder: str) -> list[str]:
+        """Hidden temp files (local) or uncommitted uploads and staging folders (Azure) under ``folder`` whose
+        writer has stopped (see the module docstring)."""
+        with self._errors(f"clean up {folder}"):
+            if self.is_local:
+                return self._remove_local_temp_files(folder)
+            removed = remove_local_staging_leftovers()
+            return removed + self._remove_uncommitted_blobs(folder)
+
+    def _remove_local_temp_files(self, folder: str) -> list[str]:
+        removed = []
+        for directory, _, names in os.walk(self.path(folder)):
+            for name in names:
+                match = _TEMP_FILE.match(name)
+                if not match:
+                    continue
+                path = Path(directory) / name
+                with contextlib.suppress(FileNotFoundError):
+                    if _writer_gone(*match.groups(), path.stat().st_mtime):
+                        path.unlink()
+                        removed.append(self.relative(str(path)))
+        return removed
+
+    def _remove_uncommitted_blobs(self, folder: str) -> list[str]:
+        """Blobs with only uncommitted blocks (an upload killed before its commit), no block staged lately."""
+        from fsspec.asyn import sync
+
+        fs = self.filesystem()
+        container, _, prefix = self.path(folder).partition("/")
+
+        async def remove() -> list[str]:
+            client = fs.service_client.get_container_client(container)
+            committed = {b.name async for b in client.list_blobs(name_starts_with=prefix)}
+            removed = []
+            async for blob in client.list_blobs(name_starts_with=prefix, include=["uncommittedblobs"]):
+                age = time.time() - blob.last_modified.timestamp() if blob.last_modified else 0.0
+                if blob.name not in committed and age > UPLOAD_STALE_AFTER_SECONDS:
+                    await client.delete_blob(blob.name)
+                    removed.append(self.relative(f"{container}/{blob.name}"))
+            return removed
+
+        return sync(fs.loop, remove)
+
     def exists(self, relative: str) -> bool:
         with self._errors(f"check {relative}"):
             self._invalidate()
@@ -227,14 +342,15 @@ class LakeResource(ConfigurableResource):
             Path(destination).parent.mkdir(parents=True, exist_ok=True)
             # Same folder as the destination, so os.replace is an atomic rename. The leading dot hides it from
             # readers that glob *.parquet.
-            staging = Path(destination).parent / f".{Path(destination).name}.tmp-{uuid.uuid4().hex}"
+            staging = Path(destination).parent / f".{Path(destination).name}.tmp-{_writer_suffix()}"
             try:
                 yield staging
                 os.replace(staging, destination)
             finally:
                 staging.unlink(missing_ok=True)
             return
-        tmpdir = tempfile.mkdtemp(prefix="lake-stage-")
+        # Named after this process, so a later run can tell a killed writer's folder from a live one's.
+        tmpdir = tempfile.mkdtemp(prefix=f"{_STAGE_DIR_PREFIX}{os.getpid()}-{_HOST}-")
         staging = Path(tmpdir) / Path(destination).name
         try:
             yield staging

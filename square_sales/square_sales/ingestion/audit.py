@@ -22,10 +22,10 @@ from dagster import (
 
 from data_platform.partition_ranges import partition_range_of
 from data_platform.resources.lake import LakeResource
-from square_sales.ingestion.jobs import range_run_request, square_raw_daily_job
+from square_sales.ingestion.jobs import days_run_requests, square_raw_daily_job
 from square_sales.ingestion.resource import SquareClientResource
 from square_sales.keys import raw_asset_key
-from square_sales.partitions import contiguous_ranges, trailing_partition_keys
+from square_sales.partitions import trailing_partition_keys
 
 
 def run_partition_keys(partitions: DailyPartitionsDefinition, tags: dict[str, str]) -> list[str]:
@@ -52,7 +52,7 @@ def build_completeness_check(partitions: DailyPartitionsDefinition) -> AssetChec
         from square_sales.ingestion.completeness import compare_partition, diff_metadata
 
         keys = run_partition_keys(partitions, context.run.tags)
-        with square.open() as api:
+        with square.open(log=context.log) as api:
             location_ids = api.location_ids()
             diffs = [
                 compare_partition(api, lake, date.fromisoformat(k), partitions.timezone, location_ids)
@@ -85,7 +85,7 @@ def build_audit_schedule(
         from square_sales.ingestion.completeness import compare_partition
 
         keys = trailing_partition_keys(partitions, context.scheduled_execution_time, audit_days)
-        with square.open() as api:
+        with square.open(log=context.log) as api:
             location_ids = api.location_ids()
             differing = [
                 d.day
@@ -99,11 +99,6 @@ def build_audit_schedule(
             return SkipReason(f"All {len(keys)} audited days match Square.")
         context.log.info(f"Days differing from Square: {', '.join(differing)}")
         tick = context.scheduled_execution_time.strftime("%Y%m%dT%H%M")
-        return [
-            range_run_request(
-                first, last, reason="completeness audit", run_key=f"audit-{tick}-{first}-{last}"
-            )
-            for first, last in contiguous_ranges(differing)
-        ]
+        return days_run_requests(differing, "completeness audit", f"audit-{tick}")
 
     return square_raw_orders_audit_schedule

@@ -4,6 +4,12 @@ Pages are turned into Arrow record batches and written as Parquet row groups as 
 however large a day is; only the ids seen so far are kept (to drop duplicates when a query restarts). The file is
 written to ``lake.staged_file``: it replaces the partition atomically when the whole day succeeded, and a failed
 pull leaves the previous version of the partition as it was.
+
+Every object Square returns is accounted for (``PullStats``): landed as a row (with its raw JSON, malformed fields
+null and counted, see ``layout``), skipped as a copy of an id already landed (a restarted query), or skipped because
+its created_at lies outside the day (Square's time filters include their end; it belongs to the next partition).
+An object without an id or a readable created_at is landed, not dropped: the blocking ``no_null_keys`` check fails
+on it.
 """
 
 from __future__ import annotations
@@ -19,8 +25,13 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from data_platform.resources.lake import LakeResource
-from square_sales.ingestion.client import MAX_LOCATIONS_PER_SEARCH, InvalidCursorError, SquareApi
-from square_sales.ingestion.layout import ORDERS, PAYMENTS, REFUNDS, TIMESTAMP, RawEntity
+from square_sales.ingestion.client import (
+    MAX_LOCATIONS_PER_SEARCH,
+    InvalidCursorError,
+    SquareApi,
+    SquareApiError,
+)
+from square_sales.ingestion.layout import ORDERS, PAYMENTS, REFUNDS, TIMESTAMP, FieldProblems, RawEntity
 from square_sales.partitions import business_day_bounds
 
 # Buffer pages up to this many rows before writing a row group: big enough for good compression and fast scans,
@@ -35,30 +46,38 @@ MAX_CURSOR_RESTARTS = 3
 
 @dataclass
 class PullStats:
+    objects_received: int = 0  # = rows + duplicates_skipped + outside_range_skipped
     rows: int = 0
     pages: int = 0
     locations: int = 0
     late_uploads: int = 0
     duplicates_skipped: int = 0
     outside_range_skipped: int = 0
+    null_key_rows: int = 0  # landed with a null key column: the blocking no_null_keys check fails
     cursor_restarts: int = 0
     bytes_written: int = 0
     seconds: float = 0.0
     path: str = ""
+    malformed: FieldProblems = field(default_factory=FieldProblems)
+
+    COUNTS = (
+        "objects_received",
+        "rows",
+        "pages",
+        "late_uploads",
+        "duplicates_skipped",
+        "outside_range_skipped",
+        "null_key_rows",
+        "cursor_restarts",
+        "bytes_written",
+    )
 
     def add(self, other: PullStats) -> None:
-        for name in (
-            "rows",
-            "pages",
-            "late_uploads",
-            "duplicates_skipped",
-            "outside_range_skipped",
-            "cursor_restarts",
-            "bytes_written",
-        ):
+        for name in self.COUNTS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.locations = max(self.locations, other.locations)
         self.seconds += other.seconds
+        self.malformed.merge(other.malformed)
 
 
 def square_time(moment: datetime, timespec: str = "milliseconds") -> str:
@@ -68,13 +87,15 @@ def square_time(moment: datetime, timespec: str = "milliseconds") -> str:
 
 @dataclass
 class StreamingParquetWriter:
-    """Appends Square objects to one Parquet file, keeping only rows created in [start, end) and unique ids."""
+    """Appends Square objects to one Parquet file, skipping rows created outside [start, end) and ids it already
+    holds; rows without an id or a readable created_at are kept (they cannot be placed or deduplicated)."""
 
     entity: RawEntity
     path: str
     run_id: str
     stats: PullStats
     created_range: tuple[datetime, datetime] | None = None
+    where: str = ""  # the partition, for messages
     ingested_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     _writer: pq.ParquetWriter | None = None
     _buffer: list[pa.RecordBatch] = field(default_factory=list)
@@ -87,24 +108,28 @@ class StreamingParquetWriter:
     def add(self, objects: list[dict[str, Any]]) -> None:
         if not objects:
             return
-        batch = self.entity.to_batch(objects, self.ingested_at, self.run_id)
+        self.stats.objects_received += len(objects)
+        batch = self.entity.to_batch(objects, self.ingested_at, self.run_id, self.stats.malformed, self.where)
         if self.created_range is not None:
-            # Square's time filters are inclusive at both ends; the partition is [start, end).
+            # Square's time filters are inclusive at both ends; the partition is [start, end). A row whose
+            # created_at is null (absent or unreadable) stays: Square returned it for this day.
             start, end = (pa.scalar(t, TIMESTAMP) for t in self.created_range)
             created = batch.column("created_at")
-            inside = pc.fill_null(pc.and_(pc.greater_equal(created, start), pc.less(created, end)), False)
+            inside = pc.fill_null(pc.and_(pc.greater_equal(created, start), pc.less(created, end)), True)
             kept = batch.filter(inside)
             self.stats.outside_range_skipped += batch.num_rows - kept.num_rows
             batch = kept
         keep = []
         for object_id in batch.column("id").to_pylist():
-            keep.append(object_id not in self._seen_ids)
+            # Objects without an id cannot be told apart: all of them land (and fail no_null_keys).
+            keep.append(object_id is None or object_id not in self._seen_ids)
             self._seen_ids.add(object_id)
         if not all(keep):
             before = batch.num_rows
             batch = batch.filter(pa.array(keep))
             self.stats.duplicates_skipped += before - batch.num_rows
         self.stats.rows += batch.num_rows
+        self.stats.null_key_rows += self.entity.null_key_rows(batch)
         self.stats.late_uploads += self.entity.late_count(batch)
         self._buffer.append(batch)
         self._buffered_rows += batch.num_rows
@@ -122,8 +147,28 @@ class StreamingParquetWriter:
         self._writer.close()
 
 
-# A query: given the created_at to resume from (None = from the start), the pages of its answer.
-Query = Callable[[str | None], Iterator[dict[str, Any]]]
+# A query: given the created_at to resume from (None = from the start), the objects of each page of its answer.
+Query = Callable[[datetime | None], Iterator[list[dict[str, Any]]]]
+
+
+def _resume_point(objects: list[dict[str, Any]], current: datetime | None) -> datetime | None:
+    """The created_at of the last object with a readable one (a query sorted by created_at resumes there)."""
+    for obj in reversed(objects):
+        created = parse_square_time(obj.get("created_at"))
+        if created is not None:
+            return created
+    return current
+
+
+def parse_square_time(value: Any) -> datetime | None:
+    """An RFC 3339 timestamp with a zone, or None when absent or unreadable."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
 
 
 def _stream_query(query: Query, writer: StreamingParquetWriter, stats: PullStats, resumable: bool) -> None:
@@ -133,18 +178,18 @@ def _stream_query(query: Query, writer: StreamingParquetWriter, stats: PullStats
     created_at of the last object received (inclusive: the writer drops what it already has, by id), so progress is
     kept however often cursors expire; it gives up only after several restarts in a row without progress.
     """
-    resume_from: str | None = None
+    resume_from: datetime | None = None
     restarts_without_progress = 0
     while True:
         progressed = False
         try:
-            for page in query(resume_from):
+            for objects in query(resume_from):
                 stats.pages += 1
-                objects = page.get(writer.entity.response_key) or []
                 writer.add(objects)
-                if resumable and objects and objects[-1].get("created_at") != resume_from:
-                    resume_from = objects[-1].get("created_at")
-                    progressed = True
+                if resumable and objects:
+                    resumed = _resume_point(objects, resume_from)
+                    progressed = progressed or resumed != resume_from
+                    resume_from = resumed
             return
         except InvalidCursorError:
             stats.cursor_restarts += 1
@@ -164,11 +209,15 @@ def _write_partition(
 ) -> PullStats:
     stats = PullStats(locations=locations, path=relative_path)
     started = time.perf_counter()
+    where = relative_path.split("/")[-2]  # date=YYYY-MM-DD or snapshot_at=...
     with lake.staged_file(relative_path) as local_path:
-        writer = StreamingParquetWriter(entity, str(local_path), run_id, stats, created_range)
+        writer = StreamingParquetWriter(entity, str(local_path), run_id, stats, created_range, where=where)
         try:
             for query in queries:
                 _stream_query(query, writer, stats, resumable=created_range is not None)
+        except SquareApiError as error:
+            # The client knows the endpoint; which partition was being pulled is said here.
+            raise type(error)(f"Square {entity.name} {where}: {error}") from None
         finally:
             writer.close()
         stats.bytes_written = local_path.stat().st_size
@@ -193,8 +242,8 @@ def orders_query(
     }
 
 
-def _resume(start: datetime, resume_from: str | None) -> datetime:
-    return datetime.fromisoformat(resume_from) if resume_from else start
+def _resume(start: datetime, resume_from: datetime | None) -> datetime:
+    return resume_from or start
 
 
 def location_batches(location_ids: list[str]) -> list[list[str]]:
@@ -229,7 +278,7 @@ def pull_day(
         path = f"v2/{entity.name}"
         queries = [
             (
-                lambda resume_from, location_id=location_id: api.list_pages(
+                lambda resume_from, location_id=location_id: api.list_objects(
                     path,
                     {
                         "begin_time": square_time(_resume(start, resume_from)),
@@ -238,6 +287,7 @@ def pull_day(
                         "location_id": location_id,
                         "limit": api.list_page_limit,
                     },
+                    entity.response_key,
                 )
             )
             for location_id in location_ids
@@ -259,11 +309,15 @@ def pull_snapshot(
 ) -> PullStats:
     """A complete copy of ``entity`` as Square holds it now, as a new snapshot folder."""
     if entity.name == "locations":
-        queries = [lambda _: iter([{"locations": api.list_locations()}])]
+        queries = [lambda _: iter([api.list_locations()])]
     elif entity.name == "catalog":
-        queries = [lambda _: api.list_pages("v2/catalog/list", {"types": CATALOG_TYPES})]
+        queries = [
+            lambda _: api.list_objects("v2/catalog/list", {"types": CATALOG_TYPES}, entity.response_key)
+        ]
     elif entity.name == "customers":
-        queries = [lambda _: api.list_pages("v2/customers", {"limit": api.list_page_limit})]
+        queries = [
+            lambda _: api.list_objects("v2/customers", {"limit": api.list_page_limit}, entity.response_key)
+        ]
     else:
         raise ValueError(f"{entity.name} is not a snapshot entity")
     return _write_partition(

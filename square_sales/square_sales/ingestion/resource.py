@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dagster import ConfigurableResource
 from pydantic import Field
@@ -28,7 +28,8 @@ class SquareClientResource(ConfigurableResource):
     )
 
     @contextlib.contextmanager
-    def open(self) -> Iterator[SquareApi]:
+    def open(self, log: Any = None) -> Iterator[SquareApi]:
+        """The client; ``log`` (a run's or sensor's ``context.log``) receives paging progress."""
         from square_sales.ingestion.client import RetryPolicy, SquareApi
 
         api = SquareApi(
@@ -36,6 +37,7 @@ class SquareClientResource(ConfigurableResource):
             self.access_token,
             timeout_seconds=self.request_timeout_seconds,
             retry=RetryPolicy(max_total_seconds=self.retry_max_seconds),
+            log=log,
         )
         try:
             yield api

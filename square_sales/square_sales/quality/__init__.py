@@ -12,11 +12,13 @@ from dagster import (
     AssetChecksDefinition,
     AssetSelection,
     DailyPartitionsDefinition,
+    DefaultScheduleStatus,
     Definitions,
     ScheduleDefinition,
     define_asset_job,
 )
 
+from square_sales.dagster_features import accepted_dagster_previews
 from square_sales.quality.config import QualitySettings, load_quality_settings
 
 __all__ = [
@@ -38,14 +40,15 @@ def build_partitioned_raw_checks(
     from square_sales.quality.integrity import duplicate_ids_check, null_keys_check
     from square_sales.quality.signals import late_arrival_check, schema_drift_check, volume_anomaly_check
 
-    checks = []
-    for entity in DAILY_ENTITIES:
-        checks += [
-            duplicate_ids_check(entity, partitions),
-            null_keys_check(entity, partitions),
-            schema_drift_check(entity, partitions),
-        ]
-    return [*checks, volume_anomaly_check(settings, partitions), late_arrival_check(settings, partitions)]
+    with accepted_dagster_previews():  # partitioned asset checks
+        checks = []
+        for entity in DAILY_ENTITIES:
+            checks += [
+                duplicate_ids_check(entity, partitions),
+                null_keys_check(entity, partitions),
+                schema_drift_check(entity, partitions),
+            ]
+        return [*checks, volume_anomaly_check(settings, partitions), late_arrival_check(settings, partitions)]
 
 
 def build_freshness_checks(
@@ -81,6 +84,10 @@ def build_quality_definitions(
                 name="square_raw_freshness_schedule",
                 job=freshness_job,
                 cron_schedule=settings.freshness_schedule_cron,
+                execution_timezone=partitions.timezone,
+                default_status=DefaultScheduleStatus.RUNNING,
+                description="Checks that the backfill window's raw partitions were pulled recently "
+                "(QUALITY_FRESHNESS_SCHEDULE_CRON).",
             )
         ],
     )

@@ -4,6 +4,8 @@ DOCUMENTED: the properties of Order, Payment and PaymentRefund in Square's OpenA
 2025-08-20; the contract is kept in tests/sandbox/square-openapi/api.json). A field outside this list means
 Square's API changed under us.
 REQUIRED: the fields the raw layout and the dbt models read. A row without one of them loses data downstream.
+REQUIRED_UNLESS: fields required unless another one is there (a return order carries ``returns``, not
+``line_items``; a sale without line items has no gross sales in the marts).
 """
 
 from __future__ import annotations
@@ -120,9 +122,8 @@ REQUIRED = {
     "refunds": ("id", "location_id", "created_at", "status", "payment_id", "amount_money"),
 }
 
-# Key columns of the raw Parquet files that must never be null (the layout in square_sales/ingestion/layout.py).
-KEY_COLUMNS = {
-    "orders": ("id", "location_id", "created_at"),
-    "payments": ("id", "location_id", "created_at"),
-    "refunds": ("id", "created_at", "payment_id"),
+REQUIRED_UNLESS = {
+    "orders": {"line_items": "returns"},
+    "payments": {},
+    "refunds": {},
 }

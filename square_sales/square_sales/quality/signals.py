@@ -1,7 +1,7 @@
 """Signal checks on the raw layer (WARN, never blocking): things a person should look at, not stop the data for.
 
-Schema drift (Square added or dropped a field), volume far from the store's usual weekday, and too many offline
-payments uploaded late.
+Schema drift (Square added or dropped a field, or sent a value the layout could not read), volume far from the
+store's usual weekday, and too many offline payments uploaded late.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -19,11 +19,40 @@ from data_platform.resources.lake import LakeResource
 from square_sales.ingestion.layout import ORDERS, PAYMENTS, RawEntity
 from square_sales.quality.common import SAMPLE, check_days, md_table
 from square_sales.quality.config import QualitySettings
-from square_sales.quality.fields import DOCUMENTED, REQUIRED
+from square_sales.quality.fields import DOCUMENTED, REQUIRED, REQUIRED_UNLESS
 from square_sales.quality.reading import raw_days
 
 # A location-day with fewer payments than this is too small for a meaningful late-arrival share.
 LATE_ARRIVAL_MIN_PAYMENTS = 20
+
+
+def _malformed_counts(con, entity: RawEntity) -> dict[str, int]:
+    """Per source field, rows whose typed column is null while raw_json holds a value there: a value the
+    ingestion could not read and kept as null (``layout``'s policy ``kept``)."""
+    columns = [c for c in entity.columns if c.path]
+    counts = con.execute(
+        "SELECT "
+        + ", ".join(
+            f"count(*) FILTER (WHERE {c.name} IS NULL AND coalesce(json_type(raw_json, '$.{c.source}'), 'NULL') "
+            "<> 'NULL')"
+            for c in columns
+        )
+        + " FROM raw"
+    ).fetchone()
+    return {c.source: n for c, n in zip(columns, counts, strict=True) if n}
+
+
+def _missing_unless_counts(con, entity: RawEntity) -> dict[str, tuple[int, str]]:
+    """Per conditionally required field, rows without it (or with it empty) that lack the alternative too."""
+    missing = {}
+    for field_name, unless in REQUIRED_UNLESS[entity.name].items():
+        (count,) = con.execute(
+            f"SELECT count(*) FROM raw WHERE coalesce(json_array_length(raw_json, '$.{field_name}'), 0) = 0 "
+            f"AND json_type(raw_json, '$.{unless}') IS NULL"
+        ).fetchone()
+        if count:
+            missing[field_name] = (count, unless)
+    return missing
 
 
 def schema_drift_check(entity: RawEntity, partitions: DailyPartitionsDefinition) -> AssetChecksDefinition:
@@ -32,7 +61,10 @@ def schema_drift_check(entity: RawEntity, partitions: DailyPartitionsDefinition)
     @asset_check(
         asset=entity.asset_key,
         name="no_schema_drift",
-        description="Top-level fields in raw_json: none outside Square's documented schema, none we rely on missing.",
+        description=(
+            "Top-level fields in raw_json: none outside Square's documented schema, none we rely on missing; no "
+            "value the ingestion could not read (kept as null)."
+        ),
         partitions_def=partitions,
     )
     def check(context: AssetCheckExecutionContext, lake: LakeResource) -> AssetCheckResult:
@@ -44,6 +76,8 @@ def schema_drift_check(entity: RawEntity, partitions: DailyPartitionsDefinition)
                     "SELECT key, count(*) FROM (SELECT unnest(json_keys(raw_json)) AS key FROM raw) GROUP BY key"
                 ).fetchall()
             )
+            malformed = _malformed_counts(con, entity)
+            missing_unless = _missing_unless_counts(con, entity)
         new = sorted(set(present) - documented)
         missing = {f: rows - present.get(f, 0) for f in required if present.get(f, 0) < rows}
         problems = []
@@ -54,6 +88,15 @@ def schema_drift_check(entity: RawEntity, partitions: DailyPartitionsDefinition)
                 "missing field(s): "
                 + ", ".join(f"{f} absent in {n} of {rows} row(s)" for f, n in missing.items())
             )
+        problems += [
+            f"{f} absent or empty in {n} of {rows} row(s) without {unless}"
+            for f, (n, unless) in missing_unless.items()
+        ]
+        if malformed:
+            problems.append(
+                "unreadable value(s) kept as null: "
+                + ", ".join(f"{f} in {n} row(s)" for f, n in sorted(malformed.items()))
+            )
         return AssetCheckResult(
             passed=not problems,
             severity=AssetCheckSeverity.WARN,
@@ -61,7 +104,8 @@ def schema_drift_check(entity: RawEntity, partitions: DailyPartitionsDefinition)
             metadata={
                 "rows": rows,
                 "new_fields": ", ".join(new) or "-",
-                "missing_fields": ", ".join(missing) or "-",
+                "missing_fields": ", ".join([*missing, *missing_unless]) or "-",
+                "malformed_fields": ", ".join(f"{f}: {n}" for f, n in sorted(malformed.items())) or "-",
                 "fields_seen": len(present),
             },
         )

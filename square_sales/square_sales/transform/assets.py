@@ -18,12 +18,15 @@ from dagster import (
     BackfillPolicy,
     Config,
     DailyPartitionsDefinition,
+    FreshnessPolicy,
     multi_asset,
 )
 from pydantic import Field
 
 from data_platform.resources.warehouse import WarehouseResource
-from square_sales.keys import RAW_GROUP
+from square_sales.keys import DAILY_RAW_KEYS
+from square_sales.quality.freshness_policies import FreshnessPolicies
+from square_sales.transform.conditions import model_condition
 from square_sales.transform.manifest import DbtManifest
 from square_sales.transform.partition_window import dbt_window_for_partitions
 from square_sales.transform.project import DbtResource, dbt_manifest_path
@@ -38,14 +41,11 @@ DAILY_MODELS_NAME = "square_dbt_daily_models"
 REFERENCE_MODELS_NAME = "square_dbt_reference_models"
 
 # A re-pulled raw day, whatever its age (backfill window, late-upload sensor, manual backfill), flows to the same
-# partition downstream. Plain eager() only looks at the latest partition. Reference data (locations) changing
-# does not rebuild every historical day: that is what rebuild_warehouse is for.
-DAILY_MODEL_CONDITION = (
-    AutomationCondition.eager()
-    .without(AutomationCondition.in_latest_time_window())
-    .allow(AssetSelection.groups(RAW_GROUP) | AssetSelection.tag(DAILY_PARTITIONED_TAG, ""))
-)
-REFERENCE_MODEL_CONDITION = AutomationCondition.eager()
+# partition downstream (transform/conditions.py says when exactly).
+DAILY_MODELS = AssetSelection.tag(DAILY_PARTITIONED_TAG, "")
+# The daily models build a day together (can_subset below): each waits for every raw daily asset of that day.
+DAILY_MODEL_CONDITION = model_condition(DAILY_MODELS, gated=DAILY_RAW_KEYS)
+REFERENCE_MODEL_CONDITION = model_condition(AssetSelection.all() - DAILY_MODELS)
 
 
 class DbtBuildConfig(Config):
@@ -78,13 +78,16 @@ def _dbt_models(
     unique_ids: list[str],
     condition: AutomationCondition,
     build_args: Callable[[AssetExecutionContext, DbtBuildConfig], list[str]],
+    freshness_policy: FreshnessPolicy | None,
     partitions: DailyPartitionsDefinition | None = None,
 ) -> AssetsDefinition:
     @multi_asset(
         name=name,
-        specs=[manifest.asset_spec(unique_id, condition) for unique_id in unique_ids],
+        specs=[manifest.asset_spec(unique_id, condition, freshness_policy) for unique_id in unique_ids],
         check_specs=[check for unique_id in unique_ids for check in manifest.check_specs(unique_id)],
-        can_subset=True,
+        # A day's models build together: their tests read each other (each line item's order is in fct_orders),
+        # so no run may rebuild some of a day's models and not the rest. Reference models may be built alone.
+        can_subset=partitions is None,
         pool=WAREHOUSE_POOL,
         partitions_def=partitions,
         backfill_policy=BackfillPolicy.single_run() if partitions else None,
@@ -99,8 +102,11 @@ def _dbt_models(
     return _build
 
 
-def build_dbt_assets(partitions: DailyPartitionsDefinition) -> list[AssetsDefinition]:
-    """The daily-partitioned models (incremental by business day) and the reference models, from the manifest."""
+def build_dbt_assets(
+    partitions: DailyPartitionsDefinition, freshness: FreshnessPolicies | None = None
+) -> list[AssetsDefinition]:
+    """The daily-partitioned models (incremental by business day) and the reference models, from the manifest,
+    with the freshness policies of the schedules that feed them (none when ``freshness`` is None)."""
     manifest = DbtManifest.load(dbt_manifest_path())
     daily = _dbt_models(
         DAILY_MODELS_NAME,
@@ -108,6 +114,7 @@ def build_dbt_assets(partitions: DailyPartitionsDefinition) -> list[AssetsDefini
         manifest.asset_ids(with_tag=DAILY_PARTITIONED_TAG),
         DAILY_MODEL_CONDITION,
         _daily_build_args,
+        freshness.daily if freshness else None,
         partitions,
     )
     # Models over the snapshots (locations, catalog with its history, customers): rebuilt whole each run.
@@ -117,5 +124,6 @@ def build_dbt_assets(partitions: DailyPartitionsDefinition) -> list[AssetsDefini
         manifest.asset_ids(without_tag=DAILY_PARTITIONED_TAG),
         REFERENCE_MODEL_CONDITION,
         _reference_build_args,
+        freshness.snapshots if freshness else None,
     )
     return [daily, reference]

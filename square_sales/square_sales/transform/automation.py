@@ -1,9 +1,12 @@
 """Runs the dbt models' automation conditions, and the warehouse rebuild job.
 
 After any re-pull of a raw partition (the backfill-window schedule, the late-upload sensor, a manual backfill),
-this sensor sees the raw asset partition updated and requests the same partition of the daily models (their
-condition: DAILY_MODEL_CONDITION in assets.py). Its runs carry the warehouse-writer tag, so the instance's
-tag concurrency limit keeps a single writer on the DuckDB file.
+``square_dbt_automation`` sees the raw asset partition updated and requests the same partition of the daily models
+(their conditions: transform/conditions.py). Its runs carry the warehouse-writer tag, so the instance's tag
+concurrency limit keeps a single writer on the DuckDB file.
+
+It is evaluated in the code server (``use_user_code_server``): one of the conditions is Python of ours (a raw
+partition counts once the run that pulled it succeeded), and a test drives the very sensor the daemon ticks.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from dagster import (
     define_asset_job,
 )
 
+from square_sales.dagster_features import accepted_dagster_previews
 from square_sales.gold.assets import GOLD_DAILY_TABLES, GOLD_REFERENCE_TABLES
 from square_sales.transform.assets import DAILY_MODELS_NAME, REFERENCE_MODELS_NAME
 
@@ -36,18 +40,23 @@ FULL_REFRESH_RUN_CONFIG = {
 }
 
 
+AUTOMATION_INTERVAL_SECONDS = 60
+
+
 def build_automation_sensor(dbt_assets: Sequence[AssetsDefinition]) -> SensorDefinition:
-    return AutomationConditionSensorDefinition(
-        "square_dbt_automation",
-        target=AssetSelection.assets(*dbt_assets),
-        run_tags=WAREHOUSE_WRITER_TAG,
-        default_status=DefaultSensorStatus.RUNNING,
-        minimum_interval_seconds=60,
-        description=(
-            "Brings the dbt models and their gold tables up to date after raw partitions or snapshots are "
-            "(re)materialized."
-        ),
-    )
+    with accepted_dagster_previews():  # evaluated in the code server
+        return AutomationConditionSensorDefinition(
+            "square_dbt_automation",
+            target=AssetSelection.assets(*dbt_assets),
+            run_tags=WAREHOUSE_WRITER_TAG,
+            use_user_code_server=True,
+            default_status=DefaultSensorStatus.RUNNING,
+            minimum_interval_seconds=AUTOMATION_INTERVAL_SECONDS,
+            description=(
+                "Brings the dbt models and their gold tables up to date after raw partitions or snapshots are "
+                "(re)materialized."
+            ),
+        )
 
 
 def build_rebuild_warehouse_job(dbt_assets: Sequence[AssetsDefinition]):

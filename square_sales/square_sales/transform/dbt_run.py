@@ -21,10 +21,12 @@ from dagster_dbt import DagsterDbtTranslator
 
 from data_platform.redaction import redact
 from data_platform.resources.warehouse import WarehouseBusy, WarehouseResource, busy_message, is_lock_conflict
+from data_platform.watchdog import start_watchdog
 from square_sales.transform.environment import dbt_environment
 from square_sales.transform.manifest import UNIQUE_ID_METADATA_KEY, DbtManifest
 from square_sales.transform.previews import PREVIEWS
 from square_sales.transform.project import DbtResource
+from square_sales.transform.raw_inputs import check_raw_inputs
 
 
 def selection_args(context: AssetExecutionContext, manifest: DbtManifest, args: list[str]) -> list[str]:
@@ -74,6 +76,8 @@ def run_dbt_build(
     args: list[str],
 ) -> Iterator[MaterializeResult | AssetCheckResult]:
     selected, selected_checks = set(context.selected_asset_keys), set(context.selected_asset_check_keys)
+    if context.assets_def.partitions_def is not None and context.selected_asset_keys:
+        check_raw_inputs(context, warehouse.lake, full_refresh="--full-refresh" in args)
     held: list[MaterializeResult] = []
     # Wait (bounded) for anyone holding the file, so dbt does not start only to fail on DuckDB's lock.
     warehouse.wait_until_free()
@@ -84,12 +88,17 @@ def run_dbt_build(
             dagster_dbt_translator=DagsterDbtTranslator(),
             raise_on_error=False,
         )
-        for event in invocation.stream():
-            result = _as_result(event, selected, selected_checks)
-            if isinstance(result, MaterializeResult) and result.asset_key in PREVIEWS:
-                held.append(result)  # previews read the warehouse, which dbt holds until it exits
-            elif result is not None:
-                yield result
+        # dbt holds the DuckDB writer lock: if this process is killed, dbt must not go on holding it.
+        watchdog = start_watchdog(children=[invocation.process.pid])
+        try:
+            for event in invocation.stream():
+                result = _as_result(event, selected, selected_checks)
+                if isinstance(result, MaterializeResult) and result.asset_key in PREVIEWS:
+                    held.append(result)  # previews read the warehouse, which dbt holds until it exits
+                elif result is not None:
+                    yield result
+        finally:
+            watchdog.stop()
     yield from _with_previews(context, warehouse, held)
     error = invocation.get_error()
     if error is not None and is_lock_conflict(error):  # taken between our wait and dbt's connect

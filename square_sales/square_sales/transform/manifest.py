@@ -26,6 +26,7 @@ from dagster import (
     AssetKey,
     AssetSpec,
     AutomationCondition,
+    FreshnessPolicy,
     TableColumn,
     TableSchema,
 )
@@ -111,7 +112,12 @@ class DbtManifest:
 
     # -- specs ------------------------------------------------------------------------------------------------
 
-    def asset_spec(self, unique_id: str, automation_condition: AutomationCondition | None) -> AssetSpec:
+    def asset_spec(
+        self,
+        unique_id: str,
+        automation_condition: AutomationCondition | None,
+        freshness_policy: FreshnessPolicy | None = None,
+    ) -> AssetSpec:
         node = self.node(unique_id)
         dagster_meta = node.get("meta", {}).get("dagster", {})
         return AssetSpec(
@@ -123,6 +129,7 @@ class DbtManifest:
             group_name=dagster_meta.get("group") or node.get("config", {}).get("group"),
             code_version=_code_version(node),
             automation_condition=automation_condition,
+            freshness_policy=freshness_policy,
             owners=dagster_meta.get("owners"),
             tags={tag: "" for tag in node.get("tags", [])},
             kinds={"dbt", self.adapter_type},
