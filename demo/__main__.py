@@ -3,7 +3,7 @@
 1. starts the Square sandbox (a chain of stores with weeks of history, offline episodes and refunds),
 2. starts the Dagster UI (webserver + daemon) and a read-only UI for analysts,
 3. materializes the pipeline end to end through Dagster for the recent partitions (snapshots, raw days as one
-   range run, dbt models), so runs, materializations and checks show in the UI,
+   range run, dbt models and the gold tables they publish), so runs, materializations and checks show in the UI,
 4. prints where to look, then keeps the UI, schedules and sensors running until Ctrl-C, which stops everything.
 
 This is not domain code: it is the one place besides the tests that starts the sandbox.
@@ -160,12 +160,18 @@ def main(argv: list[str]) -> int:
         )
         say(wait_for_line(log_dir / "square-sandbox.log", "listening on", sandbox, 60).strip())
 
-        from demo.pipeline import generate_dbt_docs, materialize_recent_history, print_summary
+        from demo.pipeline import (
+            generate_dbt_docs,
+            materialize_recent_history,
+            print_gold_tables,
+            print_summary,
+        )
 
         # Before the daemon starts: its automation would otherwise race these runs for the DuckDB writer lock.
         say(f"2/4 materializing {first_day}..{today} through Dagster (runs, materializations and checks)")
         materialize_recent_history(first_day, today, say)
         print_summary(say)
+        gold = print_gold_tables(say)
 
         if args.no_serve:
             return 0
@@ -217,7 +223,8 @@ def main(argv: list[str]) -> int:
   Read-only UI (analysts):     http://127.0.0.1:{args.read_only_port}/assets
   Lineage:                     http://127.0.0.1:{args.ui_port}/asset-groups
   dbt docs:                    http://127.0.0.1:{args.docs_port}/
-  DuckDB warehouse:            {env.get("DUCKDB_PATH", data_dir / "warehouse.duckdb")}
+  Gold tables (Delta Lake):    {gold}/<mart>   (analysts, Power BI: README, Analysts' guide)
+  DuckDB warehouse:            {env.get("DUCKDB_PATH", data_dir / "warehouse.duckdb")}   (the pipeline's own; not for analysts)
   Square sandbox:              {env["SQUARE_BASE_URL"]}  (token: {DEMO_TOKEN}; ground truth: /_sandbox/ground-truth?date={today})
   Logs of every process:       {log_dir}
 

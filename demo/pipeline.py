@@ -73,7 +73,7 @@ def materialize_recent_history(first_day: date, last_day: date, say: Say) -> Non
     _run("square_raw_freshness_checks", "freshness checks of the backfill window's raw partitions", say)
     _run(
         "rebuild_warehouse",
-        f"dbt staging and marts for {first_day}..{last_day} (one run, dbt tests as checks)",
+        f"dbt staging and marts for {first_day}..{last_day}, then their gold tables (one run, dbt tests as checks)",
         say,
         (first_day, last_day),
     )
@@ -85,33 +85,62 @@ def materialize_recent_history(first_day: date, last_day: date, say: Say) -> Non
     )
 
 
-def print_summary(say: Say) -> None:
-    import duckdb
-
+def _gold_lake():
+    from data_platform.resources import build_lake
     from data_platform.settings import platform_settings
 
-    settings = platform_settings()
-    with duckdb.connect(settings.duckdb_path, read_only=True) as con:
-        rows = con.execute(
-            """
-            select l.location_name, d.business_date, d.order_count, d.net_sales, d.total_collected, d.currency
-            from marts.daily_sales_by_location d
-            join marts.dim_locations l using (location_id)
-            where d.business_date >= (select max(business_date) - 2 from marts.daily_sales_by_location)
-            order by d.business_date desc, l.location_name
-            """
-        ).fetchall()
-    say("    net sales of the last three business days (marts.daily_sales_by_location):")
+    return build_lake(platform_settings())
+
+
+def print_summary(say: Say) -> None:
+    """The last days' net sales per store, read as an analyst reads them: from the gold tables."""
+    import duckdb
+
+    from data_platform.resources.delta_tables import delta_location, open_table
+
+    lake = _gold_lake()
+    connection = duckdb.connect()
+    for view, table in (("sales", "daily_sales_by_location"), ("stores", "dim_locations")):
+        connection.register(
+            view, open_table(delta_location(lake, f"gold/{table}", table)).to_pyarrow_dataset()
+        )
+    rows = connection.sql(
+        """
+        select l.location_name, d.business_date, d.order_count, d.net_sales, d.total_collected, d.currency
+        from sales d join stores l using (location_id)
+        where d.business_date >= (select max(business_date) - 2 from sales)
+        order by d.business_date desc, l.location_name
+        """
+    ).fetchall()
+    say("    net sales of the last three business days (gold/daily_sales_by_location):")
     for name, day, orders, net, collected, currency in rows:
         print(
             f"      {day}  {name:<28} {orders:>6} orders  net {net / 100:>12,.2f} {currency}  collected {collected / 100:>12,.2f}"
         )
+
+
+def print_gold_tables(say: Say) -> str:
+    """Where the gold tables are (what analysts, Power BI and Fabric open); returns the gold folder."""
+    from data_platform.resources.delta_tables import delta_location, open_table, row_count
+    from square_sales.gold.tables import gold_tables
+    from square_sales.transform.manifest import DbtManifest
+    from square_sales.transform.project import dbt_manifest_path
+
+    lake = _gold_lake()
+    say("    gold tables (Delta Lake) for analysts, Power BI and Fabric (README, Analysts' guide):")
+    for table in gold_tables(DbtManifest.load(dbt_manifest_path())):
+        location = delta_location(lake, table.lake_path, name=table.name)
+        delta = open_table(location)
+        state = f"version {delta.version()}, {row_count(delta):,} rows" if delta else "not published"
+        print(f"      {location.url}  ({state})")
+    gold = lake.url("gold")
     print(
-        "\n  Try it yourself:\n"
-        f"    .venv/bin/python -c \"import duckdb; print(duckdb.connect('{settings.duckdb_path}', read_only=True)"
-        ".sql('select * from marts.daily_sales_by_location order by business_date desc limit 10'))\"\n",
+        "\n  Read one with Python (deltalake + DuckDB), while the platform keeps writing:\n"
+        f"    .venv/bin/python -c \"import duckdb, deltalake; sales = deltalake.DeltaTable('{gold}/daily_sales_by_location')"
+        ".to_pyarrow_dataset(); print(duckdb.sql('select * from sales order by business_date desc limit 10'))\"\n",
         flush=True,
     )
+    return gold
 
 
 def generate_dbt_docs(say: Say) -> Path:

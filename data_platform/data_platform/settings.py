@@ -106,7 +106,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> PlatformSettings:
 
     lake_root_url = setting("LAKE_ROOT_URL")
     parse_lake_url(lake_root_url)  # fails early on an unsupported scheme
-    duckdb_path = setting("DUCKDB_PATH")
+    duckdb_path = _duckdb_path(setting("DUCKDB_PATH"))
     return PlatformSettings(
         env=env,
         lake_root_url=lake_root_url,

@@ -6,10 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import pyarrow as pa
 import pytest
 from dagster import AssetCheckKey, AssetKey
+from deltalake import DeltaTable
 
+from data_platform.resources.delta_tables import delta_location, replace_rows
+from data_platform.resources.lake import LakeResource
+from square_sales.gold import publish
 from square_sales.gold.tables import MATCHES_MART_CHECK
 from tests.gold.support import GOLD_TABLES, local_gold_table, mart_table, rows
 from tests.transform.conftest import FIRST_DAY, LAST_DAY
@@ -124,3 +129,29 @@ def files_by_day(table) -> dict[dt.date, set[str]]:
     for action in actions:
         found.setdefault(action["partition.business_date"], set()).add(action["path"])
     return found
+
+
+def test_a_whole_daily_publish_commits_whole_days_chunk_by_chunk_and_drops_days_the_mart_lost(
+    built, tmp_path, monkeypatch
+):
+    """A first publish (or a rebuild) of a long history commits a span of days at a time, so delta-rs never holds
+    the whole history; the result is the mart exactly, including removing days the mart no longer has."""
+    table = next(table for table in GOLD_TABLES if table.name == "daily_sales_by_location")
+    location = delta_location(LakeResource(root_url=str(tmp_path)), table.lake_path, name=table.name)
+    monkeypatch.setattr(publish, "WHOLE_PUBLISH_CHUNK_DAYS", 2)
+    with duckdb.connect(str(built.database_path), read_only=True) as connection:
+        connection.sql("set TimeZone = 'UTC'")
+        stale_day = connection.sql(
+            f"select * replace (date '2000-01-01' as business_date) from {table.relation} limit 1"
+        ).to_arrow_table()
+        replace_rows(location, stale_day.to_reader(), partition_by=["business_date"])
+        [(first, last)] = connection.sql(
+            f"select min(business_date), max(business_date) from {table.relation}"
+        ).fetchall()
+        days, commit = publish.publish_table(connection, location, table, None, full_refresh=False)
+
+    assert days is None
+    chunks = -(-((last - first).days + 1) // 2)
+    assert commit.version == 1 + chunks  # version 0: the stale day; one commit per chunk; one delete
+    published = DeltaTable(str(tmp_path / "gold" / table.name)).to_pyarrow_table()
+    assert rows(published) == rows(mart_table(built, table.relation))

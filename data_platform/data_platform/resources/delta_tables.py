@@ -189,6 +189,16 @@ def replace_rows(
     return DeltaCommit(version=table.version(), rows_written=counted.rows, columns_added=added)
 
 
+def delete_rows(location: DeltaLocation, predicate: str) -> int | None:
+    """Delete the rows matching ``predicate`` in one commit; the new version, or None when nothing matched."""
+    table = open_table(location)
+    if table is None:
+        return None
+    with _errors(location, "delete rows"):
+        deleted = table.delete(predicate).get("num_deleted_rows", 0)
+    return table.version() if deleted else None
+
+
 def vacuum(location: DeltaLocation) -> int:
     """Delete files no version younger than the table's retention (7 days by default) needs; returns how many.
     Readers of the current and recent versions are not affected."""

@@ -14,11 +14,13 @@ from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
     AssetsDefinition,
+    AssetSelection,
     AssetSpec,
     AutomationCondition,
     BackfillPolicy,
     Config,
     DailyPartitionsDefinition,
+    FreshnessPolicy,
     multi_asset,
 )
 from pydantic import Field
@@ -26,7 +28,9 @@ from pydantic import Field
 from data_platform.resources.warehouse import WarehouseResource
 from square_sales.gold.tables import MATCHES_MART_CHECK, GoldTable, gold_tables
 from square_sales.keys import GOLD_GROUP, OWNER
-from square_sales.transform.assets import WAREHOUSE_POOL
+from square_sales.quality.freshness_policies import FreshnessPolicies
+from square_sales.transform.assets import DAILY_MODELS, WAREHOUSE_POOL
+from square_sales.transform.conditions import model_condition
 from square_sales.transform.manifest import DbtManifest
 from square_sales.transform.project import dbt_manifest_path
 
@@ -34,10 +38,11 @@ from square_sales.transform.project import dbt_manifest_path
 GOLD_DAILY_TABLES = "square_gold_daily_tables"
 GOLD_REFERENCE_TABLES = "square_gold_reference_tables"
 
-# A daily table follows its mart's partitions, whatever their age (as the daily dbt models do); a reference
-# table follows its mart.
-GOLD_DAILY_CONDITION = AutomationCondition.eager().without(AutomationCondition.in_latest_time_window())
-GOLD_REFERENCE_CONDITION = AutomationCondition.eager()
+# A table follows its mart as the marts follow each other (transform/conditions.py): requested in the tick that
+# requests its mart's partition (so both run in one run, gold after dbt), or after a run that rebuilt the mart
+# without it; never while the mart is missing or in progress. A daily table follows any age of partition.
+GOLD_DAILY_CONDITION = model_condition(DAILY_MODELS)
+GOLD_REFERENCE_CONDITION = model_condition(AssetSelection.all() - DAILY_MODELS)
 
 
 class GoldPublishConfig(Config):
@@ -50,7 +55,9 @@ class GoldPublishConfig(Config):
     )
 
 
-def _spec(table: GoldTable, condition: AutomationCondition) -> AssetSpec:
+def _spec(
+    table: GoldTable, condition: AutomationCondition, freshness_policy: FreshnessPolicy | None
+) -> AssetSpec:
     layout = "partitioned by business_date, replaced day by day" if table.daily else "replaced whole"
     return AssetSpec(
         key=table.key,
@@ -63,6 +70,7 @@ def _spec(table: GoldTable, condition: AutomationCondition) -> AssetSpec:
         owners=[OWNER],
         kinds={"deltalake"},
         automation_condition=condition,
+        freshness_policy=freshness_policy,
         metadata={"dagster/column_schema": table.column_schema} if table.column_schema else None,
     )
 
@@ -83,13 +91,14 @@ def _gold_tables(
     name: str,
     tables: list[GoldTable],
     condition: AutomationCondition,
+    freshness_policy: FreshnessPolicy | None,
     partitions: DailyPartitionsDefinition | None = None,
 ) -> AssetsDefinition:
     by_key = {table.key: table for table in tables}
 
     @multi_asset(
         name=name,
-        specs=[_spec(table, condition) for table in tables],
+        specs=[_spec(table, condition, freshness_policy) for table in tables],
         check_specs=[_check(table) for table in tables],
         can_subset=True,
         pool=WAREHOUSE_POOL,
@@ -105,10 +114,22 @@ def _gold_tables(
     return _publish
 
 
-def build_gold_assets(partitions: DailyPartitionsDefinition) -> list[AssetsDefinition]:
-    """The daily gold tables (partitioned like the daily marts) and the reference ones, from the dbt manifest."""
+def build_gold_assets(
+    partitions: DailyPartitionsDefinition, freshness: FreshnessPolicies | None = None
+) -> list[AssetsDefinition]:
+    """The daily gold tables (partitioned like the daily marts) and the reference ones, from the dbt manifest,
+    with the freshness policies of their marts (none when ``freshness`` is None)."""
     tables = gold_tables(DbtManifest.load(dbt_manifest_path()))
+    daily = [table for table in tables if table.daily]
+    reference = [table for table in tables if not table.daily]
     return [
-        _gold_tables(GOLD_DAILY_TABLES, [t for t in tables if t.daily], GOLD_DAILY_CONDITION, partitions),
-        _gold_tables(GOLD_REFERENCE_TABLES, [t for t in tables if not t.daily], GOLD_REFERENCE_CONDITION),
+        _gold_tables(
+            GOLD_DAILY_TABLES, daily, GOLD_DAILY_CONDITION, freshness.daily if freshness else None, partitions
+        ),
+        _gold_tables(
+            GOLD_REFERENCE_TABLES,
+            reference,
+            GOLD_REFERENCE_CONDITION,
+            freshness.snapshots if freshness else None,
+        ),
     ]

@@ -26,6 +26,7 @@ from dagster import (
 from data_platform.resources.delta_tables import (
     DeltaCommit,
     DeltaLocation,
+    delete_rows,
     delta_location,
     open_table,
     replace_rows,
@@ -38,6 +39,8 @@ from square_sales.gold.tables import BUSINESS_DATE, BusinessDays, GoldTable
 from square_sales.transform.partition_window import dbt_window_for_partitions
 
 BATCH_ROWS = 100_000
+# Business days per commit when a daily table is published whole (see _publish_whole_daily).
+WHOLE_PUBLISH_CHUNK_DAYS = 31
 
 
 class GoldPublishError(RuntimeError):
@@ -83,17 +86,18 @@ def publish_table(
     days: BusinessDays | None,
     full_refresh: bool,
 ) -> tuple[BusinessDays | None, DeltaCommit]:
-    """Write the mart's rows of ``days`` (every row when None, or when the table does not exist yet) in one
-    commit; returns the days published (None: all) and the commit."""
+    """Publish the mart's rows of ``days`` in one commit, or the whole mart when ``days`` is None or the table
+    does not exist yet; returns the days published (None: all) and the (last) commit."""
     _require_partition_column(connection, table)
     if days is not None and open_table(location) is None:
         days = None  # first publish: the whole mart, not only this run's days
+    if days is None and table.daily:
+        return None, _publish_whole_daily(connection, location, table, full_refresh)
     if days is not None and table.restates_later_days:
         days = _through_last_day(connection, table, days)
-    rows = mart_rows(connection, table, days)
     commit = replace_rows(
         location,
-        rows,
+        mart_rows(connection, table, days),
         partition_by=[BUSINESS_DATE] if table.daily else None,
         replace_where=days.predicate() if days else None,
         replace_schema=full_refresh,
@@ -105,8 +109,49 @@ def _through_last_day(
     connection: duckdb.DuckDBPyConnection, table: GoldTable, days: BusinessDays
 ) -> BusinessDays:
     """The run's days extended to the mart's last day: the dbt run rebuilt them all."""
-    (last,) = connection.execute(f"select max({BUSINESS_DATE}) from {table.relation}").fetchone()
-    return BusinessDays(days.first, max(days.last, last)) if last is not None else days
+    span = _mart_days(connection, table)
+    return BusinessDays(days.first, max(days.last, span.last)) if span is not None else days
+
+
+def _publish_whole_daily(
+    connection: duckdb.DuckDBPyConnection, location: DeltaLocation, table: GoldTable, replace_schema: bool
+) -> DeltaCommit:
+    """A whole daily table, a month of business days per commit, then the days the mart no longer has removed.
+
+    delta-rs keeps a writer open for every partition a commit writes until the commit, so one commit over a year
+    of days would hold a year of data in memory. Each commit replaces whole days, so every version a reader sees
+    holds complete days (each as published by this run or by the previous one)."""
+    span = _mart_days(connection, table)
+    if span is None:  # an empty mart: an empty table
+        return replace_rows(
+            location,
+            mart_rows(connection, table, None),
+            partition_by=[BUSINESS_DATE],
+            replace_schema=replace_schema,
+        )
+    commits = [
+        replace_rows(
+            location,
+            mart_rows(connection, table, chunk),
+            partition_by=[BUSINESS_DATE],
+            replace_where=chunk.predicate(),
+            replace_schema=replace_schema and index == 0,
+        )
+        for index, chunk in enumerate(span.chunks(WHOLE_PUBLISH_CHUNK_DAYS))
+    ]
+    last = delete_rows(location, f"NOT ({span.predicate()})") or commits[-1].version
+    return DeltaCommit(
+        version=last,
+        rows_written=sum(commit.rows_written for commit in commits),
+        columns_added=commits[0].columns_added,
+    )
+
+
+def _mart_days(connection: duckdb.DuckDBPyConnection, table: GoldTable) -> BusinessDays | None:
+    [(first, last)] = connection.execute(
+        f"select min({BUSINESS_DATE}), max({BUSINESS_DATE}) from {table.relation}"
+    ).fetchall()
+    return BusinessDays(first, last) if first is not None else None
 
 
 def mart_rows(

@@ -9,7 +9,7 @@ replaced day by day; any other mart (models/marts/reference/) is replaced whole.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from dagster import AssetKey, TableSchema
 
@@ -79,6 +79,15 @@ class BusinessDays:
         return (
             f"{BUSINESS_DATE} >= '{self.first.isoformat()}' AND {BUSINESS_DATE} <= '{self.last.isoformat()}'"
         )
+
+    def chunks(self, days: int) -> list[BusinessDays]:
+        """Consecutive spans of at most ``days`` days covering these days, in order."""
+        spans, first = [], self.first
+        while first <= self.last:
+            last = min(first + timedelta(days=days - 1), self.last)
+            spans.append(BusinessDays(first, last))
+            first = last + timedelta(days=1)
+        return spans
 
     def __str__(self) -> str:
         return f"{self.first}..{self.last}"

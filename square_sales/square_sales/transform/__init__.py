@@ -19,7 +19,7 @@ def transform_definitions(
 
     The assets need the `dbt` and `warehouse` resources, bound by the code location. Fails with DbtManifestMissing
     (telling to run `./platform.sh setup`) when the manifest has not been prepared. ``freshness``: the policies the
-    models declare (the code location passes the domain's; tests may leave them out).
+    models and gold tables declare (the code location passes the domain's; tests may leave them out).
     """
     from square_sales.gold.assets import build_gold_assets
     from square_sales.transform.assets import build_dbt_assets
@@ -27,7 +27,7 @@ def transform_definitions(
 
     # One sensor and one job for the models and their gold tables: a re-pulled day's dbt models and gold tables
     # are requested together and run in one run (one hold of the warehouse pool), gold after dbt.
-    assets = [*build_dbt_assets(partitions, freshness), *build_gold_assets(partitions)]
+    assets = [*build_dbt_assets(partitions, freshness), *build_gold_assets(partitions, freshness)]
     return Definitions(
         assets=assets,
         jobs=[build_rebuild_warehouse_job(assets)],
