@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/dbt_build.py --locations 20 --orders-per-day 1500 --days 30 90 365
 
-For each history length it writes a synthetic raw lake in the CONTRACTS §2 layout (Square-shaped order, payment and
+For each history length it writes a synthetic raw lake in the ingestion's layout (ingestion/layout.py; Square-shaped order, payment and
 refund JSON generated in DuckDB, so the 365-day lake takes minutes rather than the hours a pull through the
 sandbox would; `--lakes DIR` keeps and reuses them), then measures, each in a fresh process as Dagster runs it:
   - full rebuild:  dbt build --full-refresh (every model and test) into an empty warehouse,

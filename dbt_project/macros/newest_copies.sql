@@ -31,7 +31,7 @@
     snapshot_at < max(snapshot_at) over ()
 {%- endmacro %}
 
-{#- The body of a staging base table over a daily raw table (orders, payments, refunds; CONTRACTS §2): one row
+{#- The body of a staging base table over a daily raw table (orders, payments, refunds; ingestion/layout.py): one row
     per id, its newest copy, with the object parsed into a typed record (macros/square_json.sql) for the staging
     views. `id_column` and `record_column` name the id and the record after the object (`order_id`,
     `order_record`); `structure` is the object's shape (macros/square_records.sql); `extra_columns`, raw columns
