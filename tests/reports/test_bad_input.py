@@ -87,3 +87,16 @@ def test_a_token_square_refuses_fails_every_check_with_squares_message(built):
         assert "Square's Reporting API refused the access token" in evaluation.description
         assert "REPORTING_READ" in evaluation.description
         assert "revoked" not in evaluation.description
+
+
+def test_a_token_without_reporting_read_fails_every_check_with_squares_message(built, chain):
+    # Square answers 403 INSUFFICIENT_SCOPES to a token that lacks the permission (the sandbox's scopes switch).
+    chain.set_scopes(denied=["REPORTING_READ"])
+    try:
+        found = evaluations(run_parity(built, DAY, DAY))
+    finally:
+        chain.set_scopes()
+    assert len(found) == 8
+    for evaluation in found.values():
+        assert not evaluation.passed
+        assert "403" in evaluation.description and "REPORTING_READ" in evaluation.description

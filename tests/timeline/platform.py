@@ -88,6 +88,7 @@ class SimulatedPlatform:
         self.launched = Launched()
         self._threads: list[threading.Thread] = []
         self.last_tick_seconds = 0.0
+        self.warehouse_lock_wait_seconds = 120  # the setting's default
 
     @property
     def defs(self) -> Definitions:
@@ -97,7 +98,11 @@ class SimulatedPlatform:
     def resources(self) -> dict:
         return {
             "lake": self.lake,
-            "warehouse": WarehouseResource(database_path=str(self.warehouse_path), lake=self.lake),
+            "warehouse": WarehouseResource(
+                database_path=str(self.warehouse_path),
+                lake=self.lake,
+                lock_wait_seconds=self.warehouse_lock_wait_seconds,
+            ),
             "square": self.square_resource(),
             "dbt": build_dbt_resource(self.lake),
         }
@@ -331,6 +336,11 @@ def days_of(tag_sets: Iterable[dict[str, str]]) -> set[dt.date]:
 def _instance(home: Path) -> DagsterInstance:
     """A persistent instance in ``home`` (SQLite), without telemetry."""
     instance = DagsterInstance.local_temp(str(home), overrides={"telemetry": {"enabled": False}})
-    # Dagster finds the defs-state storage through a context variable that entering an instance sets; left to
-    # the first instance a run entered, it would point at one ``copy_to`` disposed. Point it at the newest.
-    return instance.__enter__()
+    # Dagster keeps the defs-state storage of an instance some run entered in a context variable, holding the
+    # instance only weakly; ``copy_to`` replaces instances, and one collected would leave that variable pointing
+    # at nothing ("undefined DagsterInstance weakref"). Instances of a test session are few: keep them alive.
+    _INSTANCES.append(instance)
+    return instance
+
+
+_INSTANCES: list[DagsterInstance] = []

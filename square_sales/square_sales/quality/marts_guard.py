@@ -120,35 +120,48 @@ def _marts_match_lake_check(partitions: DailyPartitionsDefinition, audit_days: i
     def marts_match_lake(
         context: AssetCheckExecutionContext, warehouse: WarehouseResource
     ) -> AssetCheckResult:
-        from square_sales.quality.marts_vs_lake import WarehouseUnavailable, compare, read_only
+        from square_sales.quality.marts_vs_lake import (
+            WarehouseUnavailable,
+            compare,
+            raw_days_behind,
+            read_only,
+        )
 
         now = clock()
         first, last = _compared_days(partitions, audit_days, now, context.run.tags)
         try:
             with read_only(warehouse) as connection:
+                behind = raw_days_behind(connection, warehouse.lake, first, last)
                 store_days = compare(connection, first, last, partitions.timezone)
         except WarehouseUnavailable as error:
             raise Failure(description=str(error)) from None
         differing = [d for d in store_days if d.differing]
-        days = sorted({d.business_date for d in differing})
+        days = sorted({d.business_date for d in differing} | {b.day for b in behind})
         staleness, worst = _staleness_rows(context.instance, days, now)
-        sample = "; ".join(
+        problems = [
+            f"{b.entity} {b.day}: lake version {b.in_lake:%Y-%m-%d %H:%M:%S}, marts built from "
+            + (f"{b.in_warehouse:%Y-%m-%d %H:%M:%S}" if b.in_warehouse else "nothing")
+            for b in behind[:SAMPLE]
+        ] + [
             f"{d.business_date} {d.location_id}: "
             + ", ".join(f"{f} lake {d.lake[i]} marts {d.marts[i]}" for i, f in _figures(d))
-            for d in differing[:SAMPLE]
-        )
+            for d in differing[: max(SAMPLE - len(behind), 0)]
+        ]
+        failed = bool(differing or behind)
         return AssetCheckResult(
-            passed=not differing,
+            passed=not failed,
             severity=AssetCheckSeverity.ERROR,
             description=(
-                f"{len(differing)} store-day(s) on {len(days)} day(s) differ from the lake; the marts are at least "
-                f"{worst:.1f} h behind. E.g. {sample}"
-                if differing
+                f"{len(behind)} raw partition(s) newer than the marts were built from, {len(differing)} "
+                f"store-day(s) differing from the lake, on {len(days)} day(s); the marts are at least "
+                f"{worst:.1f} h behind. E.g. {'; '.join(problems)}"
+                if failed
                 else f"All {len(store_days)} store-days from {first} to {last} match the lake."
             ),
             metadata={
                 "store_days_compared": len(store_days),
                 "differing_store_days": len(differing),
+                "raw_partitions_behind": len(behind),
                 "differing_days": MetadataValue.json([day.isoformat() for day in days]),
                 "max_hours_behind": round(worst, 2),
                 "staleness": md_table(

@@ -1,7 +1,9 @@
 """What the lake holds against what the marts hold, per store and local business day.
 
-The lake side is read through the warehouse's staging views, which read the lake's *current* files (newest copy of
-each object, as the models see them); the marts side is the tables dbt last wrote. Per store-day: orders, line
+The lake side is read through the warehouse's staging views (newest copy of each object, as the models see them);
+the marts side is the tables dbt last wrote. The staging views read base tables that only a dbt run refreshes
+from the lake, so first each raw partition's version in the lake (its ``_ingested_at``) is compared with the one
+the base tables were built from: a day re-pulled since its last build is behind, however equal the figures look. Per store-day: orders, line
 items, payments, refunds (counts) and net sales (Square's Sales Summary: completed sales less returns, after
 discounts). A store-day that differs is one whose marts were not rebuilt after its raw partition changed, or were
 built from something the lake no longer holds. The figures are recomputed here independently of the marts' SQL, so
@@ -16,11 +18,13 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import duckdb
 
-from data_platform.resources.warehouse import WarehouseResource
+from data_platform.resources.lake import LakeResource
+from data_platform.resources.warehouse import WarehouseBusy, WarehouseResource
+from square_sales.ingestion.layout import SALES_DAILY_ENTITIES
 
 FIGURES = ("orders", "line_items", "payments", "refunds", "net_sales")
 
@@ -46,14 +50,10 @@ def read_only(warehouse: WarehouseResource) -> Iterator[duckdb.DuckDBPyConnectio
     try:
         with warehouse.get_connection(read_only=True) as connection:
             yield connection
+    except WarehouseBusy as error:  # held open by another process beyond the warehouse's lock wait
+        raise WarehouseUnavailable(f"{error} The comparison runs again on the next schedule tick.") from None
     except duckdb.IOException as error:
-        text = str(error)
-        if "lock" in text.lower():
-            raise WarehouseUnavailable(
-                f"The warehouse {warehouse.database_path} is being written by another process (DuckDB allows one "
-                "writer and no reader meanwhile); the comparison runs again on the next schedule tick."
-            ) from None
-        if "does not exist" in text:
+        if "does not exist" in str(error):
             raise WarehouseUnavailable(
                 f"The warehouse {warehouse.database_path} does not exist yet: nothing to compare before the "
                 "first dbt run."
@@ -146,3 +146,53 @@ def compare(
         StoreDay(row[0], row[1], tuple(int(v) for v in row[2 : 2 + n]), tuple(int(v) for v in row[2 + n :]))
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class RawDayBehind:
+    """A raw partition the lake holds in a newer version than the one the warehouse was built from."""
+
+    entity: str
+    day: date
+    in_lake: datetime
+    in_warehouse: datetime | None  # None: the warehouse holds nothing of that partition
+
+
+def raw_days_behind(
+    connection: duckdb.DuckDBPyConnection, lake: LakeResource, first: date, last: date
+) -> list[RawDayBehind]:
+    """The sales raw partitions from the day before ``first`` to the day after ``last`` (a store's local day can
+    fall on either side of the reporting zone's) that were written after the base tables read them."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    filesystem = lake.filesystem()
+    days = [first - timedelta(days=1) + timedelta(days=n) for n in range((last - first).days + 3)]
+    behind = []
+    for entity in SALES_DAILY_ENTITIES:
+        built = dict(
+            connection.execute(
+                f"select raw_partition_date, max(ingested_at) from staging.base_square__{entity.name} "
+                "where raw_partition_date between $first and $last group by all",
+                {"first": days[0], "last": days[-1]},
+            ).fetchall()
+        )
+        for day in days:
+            path = lake.path(entity.partition_path(day))
+            if not filesystem.exists(path):
+                continue  # never pulled: the raw inputs check refuses to build such a day
+            with filesystem.open(path, "rb") as file:
+                column = pq.read_table(file, columns=["_ingested_at"]).column("_ingested_at")
+            if len(column) == 0:
+                continue
+            in_lake = _utc(pc.max(column).as_py())
+            in_warehouse = _utc(built.get(day))
+            if in_warehouse is None or in_lake > in_warehouse:
+                behind.append(RawDayBehind(entity.name, day, in_lake, in_warehouse))
+    return behind
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)

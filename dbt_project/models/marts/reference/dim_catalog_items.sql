@@ -1,5 +1,5 @@
 {#- Every version of every sellable variation, from the catalog snapshot: a sale joins the version valid when it
-    was rung up (`valid_from <= created_at < valid_to`), a report on today's catalog filters `is_current`. -#}
+    was rung up (`valid_from <= created_at < valid_to`); today's catalog is `is_current and not is_deleted`. -#}
 with history as (
     select * from {{ ref('snap_square__catalog_items') }}
 ),
