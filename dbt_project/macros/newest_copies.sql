@@ -107,3 +107,20 @@ semi join newest
 {% macro missing_from_latest_full_listing() -%}
     snapshot_at < max(snapshot_at) filter (where not ends_with(snapshot_at, '-changes')) over ()
 {%- endmacro %}
+
+{#- The body of a staging model over a snapshot raw table (team members, inventory counts, disputes, gift cards,
+    loyalty accounts, invoices): one row per id, its copy in the newest snapshot that lists it, parsed into a typed
+    record (macros/square_records.sql); `is_deleted` when the latest snapshot no longer lists it (kept, so older
+    facts still find it). `columns` are raw columns kept as they are. -#}
+{% macro newest_snapshot_records(raw_table, id_column, record_column, structure, columns=[]) -%}
+    select
+        id as {{ id_column }},
+        {%- for column in columns %}
+        {{ column }},
+        {%- endfor %}
+        {{ parse_record('raw_json', structure) }} as {{ record_column }},
+        {{ missing_from_latest_snapshot() }} as is_deleted,
+        snapshot_at
+    from {{ raw_table }}
+    qualify {{ newest_snapshot_copy_filter() }}
+{%- endmacro %}

@@ -1,20 +1,9 @@
 {#- Disputes (chargebacks) from the snapshots, the newest copy of each (its latest state). -#}
-with source as (
-    select * from {{ source('square_raw', 'disputes') }}
-),
-
-disputes as (
-    select
-        id as dispute_id,
-        location_id,
-        {{ parse_record('raw_json', square_dispute()) }} as dispute_record,
-        {{ missing_from_latest_snapshot() }} as is_deleted,
-        version,
-        created_at,
-        updated_at,
-        snapshot_at
-    from source
-    qualify {{ newest_snapshot_copy_filter() }}
+with disputes as (
+    {{ newest_snapshot_records(
+        source('square_raw', 'disputes'), id_column='dispute_id', record_column='dispute_record',
+        structure=square_dispute(), columns=['location_id', 'version', 'created_at', 'updated_at']
+    ) }}
 )
 
 select

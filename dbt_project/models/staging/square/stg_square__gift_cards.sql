@@ -1,17 +1,9 @@
 {#- Gift cards from the snapshots with their balance as of the snapshot. -#}
-with source as (
-    select * from {{ source('square_raw', 'gift_cards') }}
-),
-
-cards as (
-    select
-        id as gift_card_id,
-        {{ parse_record('raw_json', square_gift_card()) }} as card_record,
-        {{ missing_from_latest_snapshot() }} as is_deleted,
-        created_at,
-        snapshot_at
-    from source
-    qualify {{ newest_snapshot_copy_filter() }}
+with cards as (
+    {{ newest_snapshot_records(
+        source('square_raw', 'gift_cards'), id_column='gift_card_id', record_column='card_record',
+        structure=square_gift_card(), columns=['created_at']
+    ) }}
 )
 
 select

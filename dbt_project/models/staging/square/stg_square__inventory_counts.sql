@@ -1,17 +1,9 @@
 {#- Current stock per variation, location and state from the snapshots (a count no longer listed is flagged). -#}
-with source as (
-    select * from {{ source('square_raw', 'inventory_counts') }}
-),
-
-counts as (
-    select
-        id as inventory_count_id,
-        location_id,
-        {{ parse_record('raw_json', square_inventory_count()) }} as count_record,
-        {{ missing_from_latest_snapshot() }} as is_deleted,
-        snapshot_at
-    from source
-    qualify {{ newest_snapshot_copy_filter() }}
+with counts as (
+    {{ newest_snapshot_records(
+        source('square_raw', 'inventory_counts'), id_column='inventory_count_id', record_column='count_record',
+        structure=square_inventory_count(), columns=['location_id']
+    ) }}
 )
 
 select

@@ -1,20 +1,9 @@
 {#- Invoices from the snapshots, the newest copy of each; amounts of the (first) payment request. -#}
-with source as (
-    select * from {{ source('square_raw', 'invoices') }}
-),
-
-invoices as (
-    select
-        id as invoice_id,
-        location_id,
-        {{ parse_record('raw_json', square_invoice()) }} as invoice_record,
-        {{ missing_from_latest_snapshot() }} as is_deleted,
-        version,
-        created_at,
-        updated_at,
-        snapshot_at
-    from source
-    qualify {{ newest_snapshot_copy_filter() }}
+with invoices as (
+    {{ newest_snapshot_records(
+        source('square_raw', 'invoices'), id_column='invoice_id', record_column='invoice_record',
+        structure=square_invoice(), columns=['location_id', 'version', 'created_at', 'updated_at']
+    ) }}
 )
 
 select

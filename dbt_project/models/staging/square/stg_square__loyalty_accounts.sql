@@ -1,18 +1,9 @@
 {#- Loyalty accounts from the snapshots with their point balance as of the snapshot. -#}
-with source as (
-    select * from {{ source('square_raw', 'loyalty_accounts') }}
-),
-
-accounts as (
-    select
-        id as loyalty_account_id,
-        {{ parse_record('raw_json', square_loyalty_account()) }} as account_record,
-        {{ missing_from_latest_snapshot() }} as is_deleted,
-        created_at,
-        updated_at,
-        snapshot_at
-    from source
-    qualify {{ newest_snapshot_copy_filter() }}
+with accounts as (
+    {{ newest_snapshot_records(
+        source('square_raw', 'loyalty_accounts'), id_column='loyalty_account_id', record_column='account_record',
+        structure=square_loyalty_account(), columns=['created_at', 'updated_at']
+    ) }}
 )
 
 select

@@ -1,19 +1,10 @@
 {#- Team members from the snapshots: the newest copy of each, a member missing from the latest snapshot flagged
     `is_deleted` (kept, so older timecards still find their member). Job and hourly rate: the first assignment. -#}
-with source as (
-    select * from {{ source('square_raw', 'team_members') }}
-),
-
-members as (
-    select
-        id as team_member_id,
-        {{ parse_record('raw_json', square_team_member()) }} as member_record,
-        {{ missing_from_latest_snapshot() }} as is_deleted,
-        created_at,
-        updated_at,
-        snapshot_at
-    from source
-    qualify {{ newest_snapshot_copy_filter() }}
+with members as (
+    {{ newest_snapshot_records(
+        source('square_raw', 'team_members'), id_column='team_member_id', record_column='member_record',
+        structure=square_team_member(), columns=['created_at', 'updated_at']
+    ) }}
 )
 
 select
