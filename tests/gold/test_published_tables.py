@@ -5,6 +5,7 @@ the rows, version and URL in the asset's metadata."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -20,33 +21,27 @@ from tests.gold.support import GOLD_TABLES, local_gold_table, mart_table, rows
 from tests.transform.conftest import FIRST_DAY, LAST_DAY
 from tests.transform.test_marts_match_sandbox import MEASURES, differences, ground_truth
 
-MARTS = {"fct_orders", "fct_order_line_items", "fct_payments", "fct_refunds", "daily_sales_by_location"}
-MARTS |= {"daily_late_arrivals_by_location", "dim_locations", "dim_customers", "dim_catalog_items"}
-# The Square Dashboard's reports (dbt_project/models/marts/daily/_reports__models.yml).
-MARTS |= {
-    "fct_sales",
-    "daily_item_sales_by_location",
-    "daily_category_sales_by_location",
-    "hourly_sales_by_location",
-}
-MARTS |= {"daily_payment_methods_by_location", "daily_discounts_by_location", "daily_team_sales_by_location"}
-MARTS |= {"daily_modifier_sales_by_location"}
+# Every model under models/marts is a mart, and every mart added later is published too: read the folder, not a
+# list kept by hand (the platform's own list comes from the dbt manifest).
+MARTS_FOLDER = Path(__file__).parents[2] / "dbt_project" / "models" / "marts"
+MARTS = {path.stem for path in MARTS_FOLDER.rglob("*.sql")}
+REFERENCE_MARTS = {path.stem for path in (MARTS_FOLDER / "reference").glob("*.sql")}
+# Square opens a dispute 10-45 days after the sale: the package's nine-day chain has none yet (the store-and-money
+# tests cover disputes on a longer chain). Its table is still published, empty, with the mart's columns.
+EMPTY_IN_A_NINE_DAY_CHAIN = {"fct_disputes"}
 
 
 def test_the_gold_layer_is_every_mart():
     assert {table.name for table in GOLD_TABLES} == MARTS
-    assert {table.name for table in GOLD_TABLES if not table.daily} == {
-        "dim_locations",
-        "dim_customers",
-        "dim_catalog_items",
-    }
+    assert {table.name for table in GOLD_TABLES if not table.daily} == REFERENCE_MARTS
+    assert {"fct_orders", "daily_sales_by_location", "dim_locations"} <= MARTS  # the folder was read
 
 
 @pytest.mark.parametrize("table", GOLD_TABLES, ids=lambda table: table.name)
 def test_each_published_table_holds_its_marts_rows(built, table):
     published = local_gold_table(built, table.name).to_pyarrow_table()
     mart = mart_table(built, table.relation)
-    assert mart.num_rows > 0
+    assert mart.num_rows > 0 or table.name in EMPTY_IN_A_NINE_DAY_CHAIN
     assert set(published.column_names) == set(mart.column_names)
     assert rows(published) == rows(mart)
 

@@ -99,11 +99,12 @@ def read_changes(
     api: SquareApi, location_ids: list[str], positions: Positions, timezone: str, budget_seconds: float
 ) -> ChangeScan:
     """Business days (by created_at) touched by changes after ``positions``, reading until the budget is spent
-    (checked between pages, so one page may overrun it); the positions returned continue where reading stopped."""
+    (checked between pages, so one page may overrun it); the positions returned continue where reading stopped.
+    A tick reads at least one page whatever its budget, so a backlog always moves forward."""
     deadline = time.monotonic() + budget_seconds
     scan = ChangeScan(positions=with_locations(positions, location_ids))
     for query in sorted(_queries(location_ids), key=lambda q: q.start(scan.positions)):
-        if time.monotonic() >= deadline or not _read_query(api, query, scan, timezone, deadline):
+        if (scan.pages and time.monotonic() >= deadline) or not _read_query(api, query, scan, timezone, deadline):
             scan.complete = False
             break
     for entity, labels in scan.unplaceable.items():
