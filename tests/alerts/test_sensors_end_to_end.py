@@ -9,7 +9,19 @@ import datetime as dt
 import json
 
 import pytest
-from dagster import AssetKey, DagsterInstance, build_sensor_context, execute_job
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSpec,
+    AssetKey,
+    AssetSelection,
+    AssetSpec,
+    DagsterInstance,
+    Definitions,
+    build_sensor_context,
+    define_asset_job,
+    execute_job,
+    multi_asset_check,
+)
 from dagster._core.definitions.freshness import FreshnessState, FreshnessStateChange
 from dagster._core.definitions.reconstruct import ReconstructableRepository
 
@@ -17,6 +29,7 @@ from data_platform.alerts import (
     RESOURCE_KEY,
     build_alert_destinations,
     build_alert_sensors,
+    event_log,
     load_alert_settings,
 )
 from data_platform.resources.lake import LakeResource
@@ -201,3 +214,35 @@ def test_stale_asset_alerts_and_recovers(platform, http_receiver, mailbox):
     assert teams[0].startswith("[ERROR] Asset is stale: square/raw/orders")
     assert "PASS → FAIL" in teams[0] and f"{UI}/assets/square/raw/orders" in teams[0]
     assert teams[1].startswith("[RECOVERED] Asset is fresh again: square/raw/orders")
+
+
+def test_a_burst_of_more_evaluations_than_a_tick_reads_does_not_stall_the_sensor(
+    platform, http_receiver, mailbox, monkeypatch
+):
+    """A rebuild's dbt tests and gold checks report hundreds of evaluations within seconds: more than a tick reads,
+    all inside the overlap the next tick re-reads. The sensor still moves past them to the failure after."""
+    # Scaled down (SQLite here writes ~50 evaluations a second): a tick reads 40, the burst is 300 in ~6 s.
+    monkeypatch.setattr(event_log, "MAX_EVENTS_PER_TICK", 40)
+    instance, _, sensors, resources = platform
+    specs = [AssetCheckSpec(f"check_{n}", asset="burst") for n in range(300)]
+
+    @multi_asset_check(specs=specs)
+    def burst_checks(context):
+        failing = context.run.tags.get("failing")
+        for spec in specs:
+            yield AssetCheckResult(
+                asset_key=spec.asset_key, check_name=spec.name, passed=spec.name != failing
+            )
+
+    defs = Definitions(assets=[AssetSpec("burst")], asset_checks=[burst_checks])
+    job = define_asset_job("burst_job", selection=AssetSelection.checks(burst_checks))
+    job = Definitions.merge(defs, Definitions(jobs=[job])).resolve_job_def("burst_job")
+    ticks = Ticks(sensors["alert_on_failed_asset_checks"], instance, resources)
+    assert job.execute_in_process(instance=instance).success
+    assert job.execute_in_process(instance=instance, tags={"failing": "check_7"}).success
+    for _ in range(40):  # 600 evaluations at 40 new ones a tick, and some to spare
+        ticks()
+    teams, _, _ = deliveries(http_receiver, mailbox)
+    assert [card.split(" - ")[0].split("\n")[0] for card in teams] == [
+        "[ERROR] Check failed: burst · check_7"
+    ]

@@ -94,8 +94,10 @@ def new_records(
         # Ignored by consolidated storages (PostgreSQL); tells SQLite which per-run databases to open.
         after_cursor=RunShardedEventsCursor(id=0, run_updated_after=datetime.fromtimestamp(since, tz=UTC)),
     )
+    # The overlap re-reads events already handled, at most the cursor's `seen`: ask for that many more, or a burst
+    # of more than MAX_EVENTS_PER_TICK events within the overlap would be re-read on every tick, and none after it.
     records = instance.event_log_storage.get_event_records(
-        records_filter, limit=MAX_EVENTS_PER_TICK, ascending=True
+        records_filter, limit=MAX_EVENTS_PER_TICK + len(cursor.seen), ascending=True
     )
     fresh = [record for record in records if cursor.is_new(identity_of(record))]
     return sorted(fresh, key=lambda record: (record.timestamp, record.storage_id))
