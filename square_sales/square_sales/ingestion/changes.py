@@ -104,9 +104,8 @@ def read_changes(
     deadline = time.monotonic() + budget_seconds
     scan = ChangeScan(positions=with_locations(positions, location_ids))
     for query in sorted(_queries(location_ids), key=lambda q: q.start(scan.positions)):
-        if (scan.pages and time.monotonic() >= deadline) or not _read_query(
-            api, query, scan, timezone, deadline
-        ):
+        out_of_time = scan.pages > 0 and time.monotonic() >= deadline
+        if out_of_time or not _read_query(api, query, scan, timezone, deadline):
             scan.complete = False
             break
     for entity, labels in scan.unplaceable.items():
