@@ -126,8 +126,12 @@ def test_late_uploads_reach_the_lake_through_schedule_and_sensor(scenario):
         if dt.datetime.fromisoformat(o["updated_at"]) - dt.datetime.fromisoformat(o["created_at"])
         >= dt.timedelta(days=9)
     ]
-    refunds = [r for r in handle.truth("refunds", t0, t1)]
-    refunded_old_orders = {r["order_id"] for r in refunds} & {o["id"] for o in outside}
+    # A refund's own order_id is its return order, created at refund time; the sale it refunds is the order of the
+    # refunded payment. Matching on the return order made this depend on the time of day the test ran.
+    refunded_payments = {r["payment_id"] for r in handle.truth("refunds", t0, t1)}
+    payments = handle.truth("payments", history_start, t1)
+    refunded_sales = {p["order_id"] for p in payments if p["id"] in refunded_payments}
+    refunded_old_orders = refunded_sales & {o["id"] for o in outside}
     assert nine_days_late, "the sandbox should upload some offline sales 9+ days late in this scenario"
     assert refunded_old_orders, "the sandbox should refund some orders from before the window"
     outside_days = sorted({_day(o["created_at"]) for o in outside})
@@ -179,7 +183,6 @@ def test_late_uploads_reach_the_lake_through_schedule_and_sensor(scenario):
         assert rows[0]["version"] == order["version"]
         assert rows[0]["updated_at"] == dt.datetime.fromisoformat(order["updated_at"])
     # Payments of refunded old orders were re-pulled too (the refund updated them).
-    payments = handle.truth("payments", history_start, t1)
     for payment in payments:
         if payment["order_id"] in refunded_old_orders:
             table = read_partition(lake, PAYMENTS.partition_path(_day(payment["created_at"])))
