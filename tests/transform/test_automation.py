@@ -118,3 +118,24 @@ def report_check(instance: DagsterInstance, passed: bool) -> None:
             blocking=True,
         )
     )
+
+
+def test_a_tick_reads_each_raw_partition_once_however_many_models_read_it():
+    """Every daily model of a day judges the same raw partitions: one tick reads each one's latest materialization
+    once (a read per model and partition made a tick over twelve days take minutes)."""
+    instance = DagsterInstance.ephemeral()
+    result = evaluate_automation_conditions(defs=DEFS, instance=instance)
+    materialize_events(instance, RAW_SNAPSHOTS)
+    materialize_events(instance, RAW_DAILY, OLD_DAY)
+    reads = []
+    fetch = instance.fetch_materializations
+
+    def counted(records_filter, *args, **kwargs):  # a spy around the real read, nothing faked
+        reads.append((records_filter.asset_key, tuple(records_filter.asset_partitions or ())))
+        return fetch(records_filter, *args, **kwargs)
+
+    instance.fetch_materializations = counted
+    result = evaluate_automation_conditions(defs=DEFS, instance=instance, cursor=result.cursor)
+    assert requested_partitions(result)[SALES] == {OLD_DAY}
+    assert reads, "the blocking-check condition reads the raw partitions"
+    assert len(reads) == len(set(reads)), [read for read in set(reads) if reads.count(read) > 1][:5]
