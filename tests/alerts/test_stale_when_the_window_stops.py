@@ -104,9 +104,8 @@ def test_the_raw_assets_turn_stale_when_the_window_stops_and_fresh_when_it_runs_
     )
 
     def tick_window() -> None:
-        [request] = window.evaluate_tick(
-            build_schedule_context(instance=instance, scheduled_execution_time=SANDBOX_NOW)
-        ).run_requests
+        with build_schedule_context(instance=instance, scheduled_execution_time=SANDBOX_NOW) as context:
+            [request] = window.evaluate_tick(context).run_requests
         assert daily_job.execute_in_process(instance=instance, tags=request.tags).success
 
     tick_window()

@@ -145,8 +145,9 @@ class Platform:
         raise AssertionError("the alert sensor kept finding new events")
 
     def _schedule(self, name: str, when: dt.datetime) -> list:
-        context = build_schedule_context(instance=self.instance, scheduled_execution_time=when)
-        return list(self.defs.resolve_schedule_def(name).evaluate_tick(context).run_requests or [])
+        # Closed after the tick (see tests/timeline/platform.py tick_window).
+        with build_schedule_context(instance=self.instance, scheduled_execution_time=when) as context:
+            return list(self.defs.resolve_schedule_def(name).evaluate_tick(context).run_requests or [])
 
 
 def _store_day(order: dict, timezones: dict[str, str]) -> tuple[str, dt.date]:

@@ -36,12 +36,10 @@ def test_a_tick_asks_for_one_run_over_the_last_audit_days_and_only_once():
     timezone = ZoneInfo(schedule.execution_timezone)
     tick = dt.datetime(2026, 10, 22, 6, 30, tzinfo=timezone)
     with instance_for_test() as instance:
-        [request] = schedule.evaluate_tick(
-            build_schedule_context(instance=instance, scheduled_execution_time=tick)
-        ).run_requests
-        [again] = schedule.evaluate_tick(
-            build_schedule_context(instance=instance, scheduled_execution_time=tick)
-        ).run_requests
+        with build_schedule_context(instance=instance, scheduled_execution_time=tick) as context:
+            [request] = schedule.evaluate_tick(context).run_requests
+        with build_schedule_context(instance=instance, scheduled_execution_time=tick) as context:
+            [again] = schedule.evaluate_tick(context).run_requests
     first = tick.date() - dt.timedelta(days=SETTINGS.audit_days - 1)
     assert partition_range_of(request.tags) == (first.isoformat(), tick.date().isoformat())
     assert again.run_key == request.run_key  # a tick evaluated twice launches one run

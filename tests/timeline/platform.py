@@ -160,8 +160,10 @@ class SimulatedPlatform:
     def tick_window(self) -> list[RunRequest]:
         """The backfill-window schedule's tick at the current time; its run executes now."""
         schedule = self.defs.resolve_schedule_def(WINDOW_SCHEDULE)
-        context = build_schedule_context(instance=self.instance, scheduled_execution_time=self.now)
-        requests = list(schedule.evaluate_tick(context).run_requests or [])
+        # Closed after the tick: an open context keeps a copy of the instance entered (Dagster's current state
+        # storage points at it), and once that copy is collected the next definitions load fails.
+        with build_schedule_context(instance=self.instance, scheduled_execution_time=self.now) as context:
+            requests = list(schedule.evaluate_tick(context).run_requests or [])
         for request in requests:
             self.pull(request.tags)
         return requests
