@@ -31,7 +31,7 @@ from square_sales.ingestion import ingestion_definitions
 from square_sales.ingestion.layout import ORDERS, PAYMENTS
 from square_sales.ingestion.resource import SquareClientResource
 from square_sales.keys import raw_asset_key
-from square_sales.partitions import build_daily_partitions
+from square_sales.partitions import build_daily_partitions, contiguous_ranges
 from square_sales.settings import load_square_sales_settings
 from tests.ingestion.support import read_partition
 from tests.support.sandbox import sandbox
@@ -188,11 +188,19 @@ def test_late_uploads_reach_the_lake_through_schedule_and_sensor(scenario):
             table = read_partition(lake, PAYMENTS.partition_path(_day(payment["created_at"])))
             assert payment["id"] in table.column("id").to_pylist()
 
-    # 6. Afterwards the audit check passes and the audit finds nothing to re-pull; the cursor moved on.
-    checked = audit_job.execute_in_process(
-        instance=instance, tags=_range_tags(min(outside_days), max(outside_days))
-    )
-    assert all(e.passed for e in _check_evaluations(checked))
+    # 6. Afterwards the audit check passes on every day pulled and the audit finds nothing to re-pull; the cursor
+    # moved on. Audited range by range: a refund can reach a sale older than the twelve days ingested, and the days
+    # between that one and the first ingested were never pulled (the audit rightly finds them missing).
+    pulled_days = outside_days + [
+        first_ingested + dt.timedelta(days=n) for n in range((today - first_ingested).days + 1)
+    ]
+    for first, last in contiguous_ranges(day.isoformat() for day in pulled_days):
+        checked = audit_job.execute_in_process(instance=instance, tags=partition_range_tags(first, last))
+        assert all(e.passed for e in _check_evaluations(checked)), (
+            first,
+            last,
+            [e.description for e in _check_evaluations(checked)],
+        )
     audit_after = audit_schedule.evaluate_tick(
         build_schedule_context(
             instance=instance, scheduled_execution_time=t1, resources={"lake": lake, "square": square}
