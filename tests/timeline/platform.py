@@ -337,7 +337,19 @@ def days_of(tag_sets: Iterable[dict[str, str]]) -> set[dt.date]:
 
 def _instance(home: Path) -> DagsterInstance:
     """A persistent instance in ``home`` (SQLite), without telemetry."""
-    instance = DagsterInstance.local_temp(str(home), overrides={"telemetry": {"enabled": False}})
+    instance = DagsterInstance.local_temp(
+        str(home),
+        overrides={
+            "telemetry": {"enabled": False},
+            # No capture of stdout/stderr: it redirects the whole process's file descriptors, which two runs in one
+            # process (a dbt run in a thread while a raw run pulls) undo in each other's order, and such runs
+            # deadlocked. Deployed, each run is its own process and captures its own output.
+            "compute_logs": {
+                "module": "dagster._core.storage.noop_compute_log_manager",
+                "class": "NoOpComputeLogManager",
+            },
+        },
+    )
     # Dagster keeps the defs-state storage of an instance some run entered in a context variable, holding the
     # instance only weakly; ``copy_to`` replaces instances, and one collected would leave that variable pointing
     # at nothing ("undefined DagsterInstance weakref"). Instances of a test session are few: keep them alive.
