@@ -196,10 +196,11 @@ def test_late_uploads_reach_the_lake_through_schedule_and_sensor(scenario):
     ]
     for first, last in contiguous_ranges(day.isoformat() for day in pulled_days):
         checked = audit_job.execute_in_process(instance=instance, tags=partition_range_tags(first, last))
-        assert all(e.passed for e in _check_evaluations(checked)), (
+        evaluations = _check_evaluations(checked)
+        assert evaluations and all(e.passed for e in evaluations), (
             first,
             last,
-            [e.description for e in _check_evaluations(checked)],
+            [e.description for e in evaluations],
         )
     audit_after = audit_schedule.evaluate_tick(
         build_schedule_context(
